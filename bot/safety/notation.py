@@ -1,0 +1,332 @@
+"""The lexicon's pattern notation, compiled to regular expressions (documented in data/safety/README.md).
+
+A pattern is a sequence of words separated by spaces. Each word may use:
+  *         any letters (خايف* , kill*, *نتحر)
+  {a|b}     inside a word: letter alternatives ({ا|ن}موت, hat{7|h}ar)
+  {a b|c}   standing alone: phrase alternatives, possibly empty ({my|the|} pills)
+  [a b]     an optional phrase
+  ...       up to three other words in between
+  @name     a concept from data/safety/concepts.yml (a list of patterns)
+  =word     exactly this word: no clitics
+
+How a word matches depends on the script ("mode"):
+  ar       on normalize_text() output; Arabic clitics are allowed around every word (و ف ب ل ك س ح ه ع
+           ال لل before, ني ي ك ه ها هم نا كم و وا ين ون ات ت ش after), so وبدي, فالمدرسه, بموت match.
+  en       on normalize_text() output, whole words, case-folded.
+  arabizi  on the Arabizi skeleton of the message (bot.safety.arabizi): pattern words are skeletonised too,
+           and Arabizi clitics (w-, f-, b-, l-, el-, 7a-; -ni, -ak, -ha, -hom, -sh ...) are allowed.
+  emoji    the emoji themselves, tolerant of skin tones and variation selectors.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Union
+
+from bot.nlu.arabic_normalizer import normalize_text
+from bot.safety.arabizi import skeleton
+
+AR, EN, ARABIZI, EMOJI = "ar", "en", "arabizi", "emoji"
+MODES = (AR, EN, ARABIZI, EMOJI)
+
+_ARABIC = "\u0621-\u064A"
+_HAS_ARABIC = re.compile(f"[{_ARABIC}]")
+_HAS_LATIN = re.compile(r"[A-Za-z]")
+_MAX_GAP_WORDS = 3
+
+# Regex building blocks per mode.
+_AR_PREFIX = "(?:[وف]?(?:لل|[بلكسحهع])?(?:ال)?)"
+_AR_SUFFIX = "(?:ني|ي|كي|كم|ك|ها|هم|هن|ه|نا|وا|و|ين|ون|ات|تي|ت|ش){0,2}"
+_AZ_PREFIX = "(?:[wf]?(?:bl|hl|fl|wl|[bhlt])?)"
+_AZ_SUFFIX = "(?:hm|km|sh|n|k|h|t|w){0,2}"
+_EMOJI_TAIL = "[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
+
+
+class PatternError(ValueError):
+    """A lexicon pattern that cannot be compiled (bad notation, unknown concept, wrong script)."""
+
+
+# ----- parse tree -----------------------------------------------------------------------------------------
+@dataclass
+class Literal:
+    text: str
+
+
+@dataclass
+class Wildcard:
+    pass
+
+
+@dataclass
+class Alternatives:
+    options: List["Sequence_"]
+    optional: bool = False
+
+
+@dataclass
+class Word:
+    pieces: List[Union[Literal, Wildcard, Alternatives]]
+    exact: bool = False
+
+
+@dataclass
+class Concept:
+    name: str
+
+
+@dataclass
+class Gap:
+    pass
+
+
+@dataclass
+class Sequence_:
+    elements: List[Union[Word, Concept, Gap, Alternatives]] = field(default_factory=list)
+
+
+class _Parser:
+    """Recursive-descent parser for the notation above."""
+
+    def __init__(self, pattern: str):
+        self.text = pattern
+        self.pos = 0
+
+    def parse(self) -> Sequence_:
+        sequence = self._sequence(closers="")
+        if self.pos != len(self.text):
+            raise PatternError(f"unexpected {self.text[self.pos]!r} in pattern {self.text!r}")
+        return sequence
+
+    def _peek(self) -> str:
+        return self.text[self.pos] if self.pos < len(self.text) else ""
+
+    def _sequence(self, closers: str) -> Sequence_:
+        sequence = Sequence_()
+        while True:
+            while self._peek().isspace():
+                self.pos += 1
+            char = self._peek()
+            if not char or char in closers:
+                return sequence
+            sequence.elements.append(self._element(closers))
+
+    def _element(self, closers: str):
+        if self.text.startswith("...", self.pos):
+            self.pos += 3
+            return Gap()
+        char = self._peek()
+        if char == "@":
+            match = re.compile(r"@([a-z0-9_]+)").match(self.text, self.pos)
+            if not match:
+                raise PatternError(f"bad concept name in {self.text!r}")
+            self.pos = match.end()
+            return Concept(match.group(1))
+        if char == "[":
+            self.pos += 1
+            options = self._options("]")
+            return Alternatives(options, optional=True)
+        return self._word(closers)
+
+    def _options(self, closer: str) -> List[Sequence_]:
+        options = [self._sequence(closers="|" + closer)]
+        while self._peek() == "|":
+            self.pos += 1
+            options.append(self._sequence(closers="|" + closer))
+        if self._peek() != closer:
+            raise PatternError(f"missing {closer!r} in pattern {self.text!r}")
+        self.pos += 1
+        return options
+
+    def _word(self, closers: str) -> Union[Word, Alternatives]:
+        word = Word(pieces=[])
+        if self._peek() == "=":
+            word.exact = True
+            self.pos += 1
+        while True:
+            char = self._peek()
+            if not char or char.isspace() or char in closers or char in "[@":
+                break
+            if char == "*":
+                word.pieces.append(Wildcard())
+                self.pos += 1
+            elif char == "{":
+                self.pos += 1
+                word.pieces.append(Alternatives(self._options("}")))
+            elif char in "}]":
+                raise PatternError(f"unbalanced {char!r} in pattern {self.text!r}")
+            else:
+                start = self.pos
+                while self._peek() and not self._peek().isspace() and self._peek() not in "*{}[]|@" + closers:
+                    self.pos += 1
+                word.pieces.append(Literal(self.text[start : self.pos]))
+        if not word.pieces:
+            raise PatternError(f"empty word in pattern {self.text!r}")
+        # A brace group standing alone is a phrase-level choice: its options may be several words.
+        if len(word.pieces) == 1 and isinstance(word.pieces[0], Alternatives) and not word.exact:
+            return word.pieces[0]
+        return word
+
+
+def parse(pattern: str) -> Sequence_:
+    """Parse a pattern into its tree (raises PatternError)."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise PatternError("empty pattern")
+    return _Parser(pattern.strip()).parse()
+
+
+def script_of(text: str) -> str:
+    """ar for Arabic script, latin for Latin letters, emoji otherwise (used to sort concept items)."""
+    if _HAS_ARABIC.search(text):
+        return "ar"
+    if _HAS_LATIN.search(re.sub(r"@[a-z0-9_]+", "", text)):
+        return "latin"
+    if re.fullmatch(r"\s*@[a-z0-9_]+\s*", text):
+        return "concept"
+    return "emoji"
+
+
+def mode_accepts(mode: str, item: str) -> bool:
+    """Whether a concept item written in some script takes part in a pattern of this mode."""
+    kind = script_of(item)
+    if kind == "concept":
+        return True
+    return {AR: kind == "ar", EN: kind == "latin", ARABIZI: kind == "latin", EMOJI: kind == "emoji"}[mode]
+
+
+# ----- compiler -------------------------------------------------------------------------------------------
+class Compiler:
+    """Compiles patterns to regex sources for one mode, expanding concepts (cached, cycle-checked)."""
+
+    def __init__(self, concepts: Dict[str, List[str]]):
+        self.concepts = concepts
+        self._cache: Dict[tuple, str] = {}
+        self._stack: List[str] = []
+
+    def compile(self, pattern: str, mode: str) -> str:
+        """Regex source for `pattern` in `mode` (raises PatternError)."""
+        if mode == AR:
+            pattern = normalize_text(pattern)
+        elif mode in (EN, ARABIZI):
+            pattern = pattern.lower().replace("’", "'")
+        return self._sequence(parse(pattern), mode)
+
+    def compiles_in(self, pattern: str, mode: str) -> bool:
+        try:
+            self.compile(pattern, mode)
+            return True
+        except PatternError:
+            return False
+
+    def _concept(self, name: str, mode: str) -> str:
+        key = (name, mode)
+        if key in self._cache:
+            return self._cache[key]
+        if name not in self.concepts:
+            raise PatternError(f"unknown concept @{name}")
+        if name in self._stack:
+            raise PatternError(f"concept @{name} refers to itself")
+        items = [item for item in self.concepts[name] if mode_accepts(mode, str(item))]
+        if not items:
+            raise PatternError(f"concept @{name} has no {mode} items")
+        self._stack.append(name)
+        try:
+            sources = []
+            for item in items:
+                try:
+                    sources.append(self.compile(str(item), mode))
+                except PatternError as error:
+                    if "has no" not in str(error):  # a nested concept may lack this script: skip it
+                        raise
+            if not sources:
+                raise PatternError(f"concept @{name} has no {mode} items")
+        finally:
+            self._stack.pop()
+        source = "(?:" + "|".join(sorted(set(sources), key=len, reverse=True)) + ")"
+        self._cache[key] = source
+        return source
+
+    def _sequence(self, sequence: Sequence_, mode: str) -> str:
+        separator = _separator(mode)
+        out = ""
+        pending_separator = False
+        for element in sequence.elements:
+            if isinstance(element, Gap):
+                # Up to N whole words, each followed by a separator.
+                word = {ARABIZI: r"[a-z0-9]+", EMOJI: r"\S+"}.get(mode, r"\S+")
+                out += f"(?:{word}{separator}){{0,{_MAX_GAP_WORDS}}}"
+                continue
+            if isinstance(element, Alternatives) and element.optional:
+                body = self._alternatives(element, mode)
+                out += f"(?:{separator}{body})?" if pending_separator else f"(?:{body}{separator})?"
+                continue
+            if pending_separator and not out.endswith("}}") and not out.endswith(")?"):
+                out += separator
+            elif pending_separator and out.endswith(")?") and not out.endswith(f"{separator})?"):
+                out += separator
+            elif pending_separator and out.endswith("}}"):
+                pass  # a gap already ends with a separator
+            if isinstance(element, Concept):
+                out += self._concept(element.name, mode)
+            elif isinstance(element, Alternatives):
+                out += self._alternatives(element, mode)
+            else:
+                out += self._word(element, mode)
+            pending_separator = True
+        if not out:
+            raise PatternError("pattern has no words")
+        return out
+
+    def _alternatives(self, group: Alternatives, mode: str) -> str:
+        options = [self._sequence(option, mode) if option.elements else "" for option in group.options]
+        return "(?:" + "|".join(options) + ")"
+
+    def _word(self, word: Word, mode: str) -> str:
+        body = "".join(self._piece(piece, mode) for piece in word.pieces)
+        if not body:
+            # An Arabizi word made only of vowels ("a", "ya") has an empty skeleton: it may be absent.
+            return ""
+        if mode == AR:
+            prefix, suffix = ("", "") if word.exact else (_AR_PREFIX, _AR_SUFFIX)
+            return f"(?<![{_ARABIC}]){prefix}{body}{suffix}(?![{_ARABIC}])"
+        if mode == EN:
+            return f"(?<![a-z0-9']){body}(?![a-z0-9'])"
+        if mode == ARABIZI:
+            prefix, suffix = ("", "") if word.exact else (_AZ_PREFIX, _AZ_SUFFIX)
+            return f"(?<![a-z0-9]){prefix}{body}{suffix}(?![a-z0-9])"
+        return body
+
+    def _piece(self, piece, mode: str) -> str:
+        if isinstance(piece, Wildcard):
+            return {AR: f"[{_ARABIC}]*", EN: r"[a-z0-9']*", ARABIZI: r"[a-z0-9]*"}.get(mode, r"\S*")
+        if isinstance(piece, Alternatives):
+            options = []
+            for option in piece.options:
+                if len(option.elements) > 1 or any(not isinstance(e, Word) for e in option.elements):
+                    raise PatternError("letter alternatives inside a word must be single words")
+                options.append("".join(self._piece(p, mode) for e in option.elements for p in e.pieces))
+            return "(?:" + "|".join(options) + ")"
+        text = piece.text
+        if mode == ARABIZI:
+            return re.escape(skeleton(text))
+        if mode == EMOJI:
+            return "".join(re.escape(char) + _EMOJI_TAIL for char in text if char not in "\ufe0f\u200d")
+        return re.escape(text)
+
+
+def _separator(mode: str) -> str:
+    if mode == ARABIZI:
+        return " "
+    if mode == EMOJI:
+        return r"\s*"
+    # One or more characters that are not letters or digits: spaces, punctuation, emoji.
+    return r"[\W_]+"
+
+
+def compile_regex(source: str) -> "re.Pattern[str]":
+    return re.compile(source)
+
+
+def first_mode_of(pattern: str) -> Optional[str]:
+    """The natural mode for a pattern written in one script (used for `requires` items)."""
+    kind = script_of(pattern)
+    return {"ar": AR, "latin": EN, "emoji": EMOJI}.get(kind)
