@@ -7,6 +7,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 3
+# Privacy: Rasa must never send telemetry or crash reports (which could hold message text) anywhere.
+export RASA_TELEMETRY_ENABLED := false
 # Defaults for the values endpoints.yml substitutes; override any of them in the environment.
 export REDIS_HOST ?= localhost
 export REDIS_PORT ?= 6379

@@ -63,6 +63,8 @@ def default_environment(settings: Settings) -> Dict[str, str]:
     env = dict(os.environ)
     env.setdefault("PYTHONPATH", str(PROJECT_ROOT))
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    # Privacy: Rasa must never send telemetry or crash reports (which could hold message text).
+    env["RASA_TELEMETRY_ENABLED"] = "false"
     env.setdefault("REDIS_HOST", settings.redis_host)
     env.setdefault("REDIS_PORT", str(settings.redis_port))
     env.setdefault("REDIS_PASSWORD", settings.redis_password)

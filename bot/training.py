@@ -81,7 +81,7 @@ def train_if_stale(force: bool = False) -> Path:
             return target
         print(f"Training model helpline-{fingerprint} (inputs changed) ...", flush=True)
         started = time.monotonic()
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(PROJECT_ROOT))
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(PROJECT_ROOT), RASA_TELEMETRY_ENABLED="false")
         subprocess.run(rasa_train_command(fingerprint, models_dir), cwd=PROJECT_ROOT, env=env, check=True)
         _prune_old_models(models_dir, keep=3)
         print(f"Trained {target.relative_to(PROJECT_ROOT)} in {time.monotonic() - started:.0f} s")

@@ -18,6 +18,13 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
     normalize_unicode,
 )
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 NORMALIZED_TEXT = "normalized_text"
 
@@ -51,53 +58,35 @@ def normalize_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _register():
-    # Rasa is imported lazily so the pure function above can be used by light tools and tests.
-    from rasa.engine.graph import ExecutionContext, GraphComponent
-    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-    from rasa.engine.storage.resource import Resource
-    from rasa.engine.storage.storage import ModelStorage
-    from rasa.shared.nlu.constants import TEXT
-    from rasa.shared.nlu.training_data.message import Message
-    from rasa.shared.nlu.training_data.training_data import TrainingData
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class ArabicNormalizer(GraphComponent):
+    """Stores `normalize_text(text)` as `normalized_text` on every message (training and inference)."""
 
-    @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-    class ArabicNormalizer(GraphComponent):
-        """Stores `normalize_text(text)` as `normalized_text` on every message (training and inference)."""
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ArabicNormalizer":
+        return cls()
 
-        @classmethod
-        def create(
-            cls,
-            config: Dict[Text, Any],
-            model_storage: ModelStorage,
-            resource: Resource,
-            execution_context: ExecutionContext,
-        ) -> "ArabicNormalizer":
-            return cls()
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["camel_tools"]
 
-        @staticmethod
-        def required_packages() -> List[Text]:
-            return ["camel_tools"]
+    def _normalize(self, message: Message) -> None:
+        text: Optional[str] = message.get(TEXT)
+        if text is not None:
+            message.set(NORMALIZED_TEXT, normalize_text(text), add_to_output=True)
 
-        def _normalize(self, message: Message) -> None:
-            text: Optional[str] = message.get(TEXT)
-            if text is not None:
-                message.set(NORMALIZED_TEXT, normalize_text(text), add_to_output=True)
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for message in training_data.training_examples:
+            self._normalize(message)
+        return training_data
 
-        def process_training_data(self, training_data: TrainingData) -> TrainingData:
-            for message in training_data.training_examples:
-                self._normalize(message)
-            return training_data
-
-        def process(self, messages: List[Message]) -> List[Message]:
-            for message in messages:
-                self._normalize(message)
-            return messages
-
-    return ArabicNormalizer
-
-
-try:
-    ArabicNormalizer = _register()
-except ImportError:  # pragma: no cover - Rasa not installed (light tooling)
-    ArabicNormalizer = None  # type: ignore[assignment]
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            self._normalize(message)
+        return messages

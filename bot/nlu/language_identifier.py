@@ -12,6 +12,22 @@ import re
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Text
 
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    ENTITY_ATTRIBUTE_CONFIDENCE,
+    ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_START,
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
 from bot.nlu.arabic_normalizer import normalize_text
 
 LANGUAGE_ENTITY = "language"
@@ -139,59 +155,34 @@ def _detect(normalized: str, words: List[str]) -> LanguageGuess:
     return LanguageGuess("mixed", "ar" if arabic_letters >= latin_letters else "en")
 
 
-def _register():
-    from rasa.engine.graph import ExecutionContext, GraphComponent
-    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-    from rasa.engine.storage.resource import Resource
-    from rasa.engine.storage.storage import ModelStorage
-    from rasa.shared.nlu.constants import (
-        ENTITIES,
-        ENTITY_ATTRIBUTE_CONFIDENCE,
-        ENTITY_ATTRIBUTE_END,
-        ENTITY_ATTRIBUTE_START,
-        ENTITY_ATTRIBUTE_TYPE,
-        ENTITY_ATTRIBUTE_VALUE,
-        EXTRACTOR,
-        TEXT,
-    )
-    from rasa.shared.nlu.training_data.message import Message
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
+class LanguageIdentifier(GraphComponent):
+    """Adds `language_detection` to the parse result and a `language` entity (ar|en) for the slot."""
 
-    @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-    class LanguageIdentifier(GraphComponent):
-        """Adds `language_detection` to the parse result and a `language` entity (ar|en) for the slot."""
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LanguageIdentifier":
+        return cls()
 
-        @classmethod
-        def create(
-            cls,
-            config: Dict[Text, Any],
-            model_storage: ModelStorage,
-            resource: Resource,
-            execution_context: ExecutionContext,
-        ) -> "LanguageIdentifier":
-            return cls()
-
-        def process(self, messages: List[Message]) -> List[Message]:
-            for message in messages:
-                text = message.get(TEXT) or ""
-                guess = identify_language(text)
-                message.set(LANGUAGE_DETECTION, guess.as_dict(), add_to_output=True)
-                if guess.reply_language is None:
-                    continue
-                entity = {
-                    ENTITY_ATTRIBUTE_TYPE: LANGUAGE_ENTITY,
-                    ENTITY_ATTRIBUTE_VALUE: guess.reply_language,
-                    ENTITY_ATTRIBUTE_START: 0,
-                    ENTITY_ATTRIBUTE_END: len(text),
-                    ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
-                    EXTRACTOR: self.__class__.__name__,
-                }
-                message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
-            return messages
-
-    return LanguageIdentifier
-
-
-try:
-    LanguageIdentifier = _register()
-except ImportError:  # pragma: no cover - Rasa not installed (light tooling)
-    LanguageIdentifier = None  # type: ignore[assignment]
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            guess = identify_language(text)
+            message.set(LANGUAGE_DETECTION, guess.as_dict(), add_to_output=True)
+            if guess.reply_language is None:
+                continue
+            entity = {
+                ENTITY_ATTRIBUTE_TYPE: LANGUAGE_ENTITY,
+                ENTITY_ATTRIBUTE_VALUE: guess.reply_language,
+                ENTITY_ATTRIBUTE_START: 0,
+                ENTITY_ATTRIBUTE_END: len(text),
+                ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
+                EXTRACTOR: self.__class__.__name__,
+            }
+            message.set(ENTITIES, message.get(ENTITIES, []) + [entity], add_to_output=True)
+        return messages

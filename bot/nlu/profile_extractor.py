@@ -21,7 +21,8 @@ from bot.nlu.arabic_normalizer import NORMALIZED_TEXT, normalize_text
 AGE_GROUP_ENTITY = "age_group"
 COUNTRY_ENTITY = "country"
 
-_NUMBER = re.compile(r"(?<![0-9])([0-9]{1,2})(?![0-9])")
+# A stand-alone number ("12", "12yo"), not an Arabizi digit letter inside a word ("3omri").
+_NUMBER = re.compile(r"(?<![\w])([0-9]{1,2})(?=(?:yo|yrs?|y|sana|snin)?(?:\W|$))")
 _AGE_CONTEXT = re.compile(
     r"عمري|عمرى|سني|سنه|سنين|سنوات|عندي|انا|ابلغ|"
     r"\b(years?|yrs?|yo|y/o|old|age|aged|im|i'm|i am|turning|3omri|omri|3mri|sana|sneen|snin|snine|3andi)\b"

@@ -246,39 +246,52 @@ class Compiler:
         return source
 
     def _sequence(self, sequence: Sequence_, mode: str) -> str:
+        """Join the elements with separators; optional phrases and gaps carry their own separator."""
         separator = _separator(mode)
         out = ""
-        pending_separator = False
+        started = False
         for element in sequence.elements:
             if isinstance(element, Gap):
-                # Up to N whole words, each followed by a separator.
-                word = {ARABIZI: r"[a-z0-9]+", EMOJI: r"\S+"}.get(mode, r"\S+")
-                out += f"(?:{word}{separator}){{0,{_MAX_GAP_WORDS}}}"
+                word = r"[a-z0-9]+" if mode == ARABIZI else r"\S+"
+                unit, required = (f"(?:{separator}{word}){{0,{_MAX_GAP_WORDS}}}" if started
+                                  else f"(?:{word}{separator}){{0,{_MAX_GAP_WORDS}}}"), False
+                out += unit
                 continue
-            if isinstance(element, Alternatives) and element.optional:
-                body = self._alternatives(element, mode)
-                out += f"(?:{separator}{body})?" if pending_separator else f"(?:{body}{separator})?"
-                continue
-            if pending_separator and not out.endswith("}}") and not out.endswith(")?"):
-                out += separator
-            elif pending_separator and out.endswith(")?") and not out.endswith(f"{separator})?"):
-                out += separator
-            elif pending_separator and out.endswith("}}"):
-                pass  # a gap already ends with a separator
             if isinstance(element, Concept):
-                out += self._concept(element.name, mode)
+                body, optional = self._concept(element.name, mode), False
             elif isinstance(element, Alternatives):
-                out += self._alternatives(element, mode)
+                body, optional = self._alternatives(element, mode)
             else:
-                out += self._word(element, mode)
-            pending_separator = True
-        if not out:
-            raise PatternError("pattern has no words")
+                body, optional = self._word(element, mode), False
+            if not body:
+                continue  # e.g. an Arabizi word made only of vowels ("a"): it may be absent
+            if optional:
+                out += f"(?:{separator}{body})?" if started else f"(?:{body}{separator})?"
+            else:
+                out += f"{separator}{body}" if started else body
+                started = True
+        if not started:
+            raise PatternError("pattern has no required word")
         return out
 
-    def _alternatives(self, group: Alternatives, mode: str) -> str:
-        options = [self._sequence(option, mode) if option.elements else "" for option in group.options]
-        return "(?:" + "|".join(options) + ")"
+    def _alternatives(self, group: Alternatives, mode: str):
+        """(regex of the non-empty options, whether the group may match nothing)."""
+        options, optional = [], group.optional
+        for option in group.options:
+            source = ""
+            if option.elements:
+                try:
+                    source = self._sequence(option, mode)
+                except PatternError as error:
+                    if "no required word" not in str(error):
+                        raise
+            if source:
+                options.append(source)
+            else:
+                optional = True
+        if not options:
+            return "", True
+        return "(?:" + "|".join(options) + ")", optional
 
     def _word(self, word: Word, mode: str) -> str:
         body = "".join(self._piece(piece, mode) for piece in word.pieces)

@@ -1,0 +1,167 @@
+"""The second, independent detector: a calibrated linear model over character and word n-grams.
+
+It learns risk levels from the NLU training data (risk_imminent / risk_high / risk_medium examples give their
+level; feeling_*, bullying and family_problems give low; every other intent gives none), so it catches risk
+said in words the lexicon does not list. Features are computed on normalize_text() output; a third view, the
+Arabizi skeleton, makes Arabizi spelling variants share features. Probabilities are calibrated (sigmoid,
+3-fold), so the thresholds below mean roughly what they say.
+"""
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bot.safety.arabizi import skeleton_view
+from bot.safety.levels import HIGH, IMMINENT, LEVELS, LOW, MEDIUM, NONE, rank
+
+LOW_INTENT_PREFIXES = ("feeling_",)
+LOW_INTENTS = frozenset({"bullying", "family_problems"})
+RISK_INTENT_LEVELS = {"risk_imminent": IMMINENT, "risk_high": HIGH, "risk_medium": MEDIUM}
+
+# Recall first: a child at risk who is missed costs far more than a counsellor reading a false alarm.
+DEFAULT_THRESHOLDS = {IMMINENT: 0.5, HIGH: 0.35, MEDIUM: 0.4, LOW: 0.5}
+
+
+def level_for_intent(intent: Optional[str]) -> str:
+    """The risk level a training example of this intent stands for."""
+    if not intent:
+        return NONE
+    if intent in RISK_INTENT_LEVELS:
+        return RISK_INTENT_LEVELS[intent]
+    if intent in LOW_INTENTS or intent.startswith(LOW_INTENT_PREFIXES):
+        return LOW
+    return NONE
+
+
+def _skeleton_of(text: str) -> str:
+    return skeleton_view(text)[0]
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+def _build_pipeline(seed: int):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    features = FeatureUnion([
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=1)),
+        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True,
+                                  token_pattern=r"(?u)[\w']+")),
+        ("arabizi", Pipeline([
+            ("skeleton", FunctionTransformer(_skeletons, validate=False)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
+        ])),
+    ])
+    model = LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000, random_state=seed)
+    return features, model, CalibratedClassifierCV
+
+
+def _skeletons(texts):
+    return [_skeleton_of(text) or "_" for text in texts]
+
+
+@dataclass
+class RiskClassifier:
+    """Predicts P(level) for a normalised message; `assess` turns that into a level with thresholds."""
+
+    pipeline: object
+    classes: List[str]
+    thresholds: Dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+
+    @classmethod
+    def train(cls, texts: Sequence[str], levels: Sequence[str], seed: int = 42,
+              thresholds: Optional[Dict[str, float]] = None) -> "RiskClassifier":
+        """Fit on normalised texts and their levels (needs at least two levels)."""
+        from sklearn.pipeline import Pipeline
+
+        if len(set(levels)) < 2:
+            raise ValueError("the risk classifier needs examples of at least two levels")
+        features, model, calibrated = _build_pipeline(seed)
+        smallest = min(list(levels).count(level) for level in set(levels))
+        estimator = calibrated(model, method="sigmoid", cv=min(3, smallest)) if smallest >= 2 else model
+        pipeline = Pipeline([("features", features), ("model", estimator)])
+        pipeline.fit(list(texts), list(levels))
+        classes = [str(c) for c in pipeline.classes_]
+        return cls(pipeline, classes, dict(thresholds or DEFAULT_THRESHOLDS))
+
+    def probabilities(self, normalized_text: str) -> Dict[str, float]:
+        """P(level) for every level (levels absent from training get 0)."""
+        row = self.pipeline.predict_proba([normalized_text])[0]
+        probabilities = {level: 0.0 for level in LEVELS}
+        for level, p in zip(self.classes, row):
+            probabilities[level] = float(p)
+        return probabilities
+
+    def assess(self, normalized_text: str) -> Tuple[str, float, Dict[str, float]]:
+        """(level, score, probabilities): the highest level whose cumulative probability passes its threshold.
+
+        The score is P(level or higher) for the level returned.
+        """
+        probabilities = self.probabilities(normalized_text)
+        cumulative = 0.0
+        at_or_above = {}
+        for level in reversed(LEVELS):
+            cumulative += probabilities[level]
+            at_or_above[level] = cumulative
+        for level in (IMMINENT, HIGH, MEDIUM, LOW):
+            threshold = self.thresholds.get(level, 1.01)
+            score = probabilities[IMMINENT] if level == IMMINENT else at_or_above[level]
+            if score >= threshold:
+                return level, round(score, 3), probabilities
+        return NONE, round(at_or_above[LOW], 3), probabilities
+
+    def save(self, directory: Path) -> None:
+        with open(Path(directory) / "risk_classifier.pkl", "wb") as handle:
+            pickle.dump({"pipeline": self.pipeline, "classes": self.classes, "thresholds": self.thresholds},
+                        handle)
+
+    @classmethod
+    def load(cls, directory: Path) -> "RiskClassifier":
+        with open(Path(directory) / "risk_classifier.pkl", "rb") as handle:
+            state = pickle.load(handle)
+        return cls(state["pipeline"], state["classes"], state["thresholds"])
+
+
+@dataclass
+class CategoryGuesser:
+    """Names the likely category when only the classifier saw risk; trained on the lexicon's examples."""
+
+    pipeline: object
+
+    @classmethod
+    def train(cls, texts: Sequence[str], categories: Sequence[str], seed: int = 42) -> "CategoryGuesser":
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import Pipeline
+
+        pipeline = Pipeline([
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
+            ("model", LogisticRegression(C=5.0, max_iter=3000, random_state=seed)),
+        ])
+        pipeline.fit(list(texts), list(categories))
+        return cls(pipeline)
+
+    def guess(self, normalized_text: str) -> Tuple[str, float]:
+        row = self.pipeline.predict_proba([normalized_text])[0]
+        best = max(range(len(row)), key=lambda i: row[i])
+        return str(self.pipeline.classes_[best]), float(row[best])
+
+    def save(self, directory: Path) -> None:
+        with open(Path(directory) / "category_guesser.pkl", "wb") as handle:
+            pickle.dump(self.pipeline, handle)
+
+    @classmethod
+    def load(cls, directory: Path) -> "CategoryGuesser":
+        with open(Path(directory) / "category_guesser.pkl", "rb") as handle:
+            return cls(pickle.load(handle))
+
+
+def above(level: str, other: str) -> bool:
+    return rank(level) > rank(other)

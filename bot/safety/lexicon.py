@@ -1,0 +1,168 @@
+"""The safety lexicon: YAML entries written by content editors, compiled once, matched on every message.
+
+Files (all under the lexicon directory, default data/safety/):
+  concepts.yml          named word lists (@want, @die, @now ...) shared by patterns
+  lexicon/<category>.yml  entries: pattern, level, language (ar|arabizi|en|emoji), optional requires, examples
+  modifiers.yml         idioms/hyperbole, negation cues, escalation cues (see bot.safety.modifiers)
+
+Speed: every entry is compiled once; per category and mode, one combined regex is searched first, and only
+when it hits are the category's single entries searched to say which one matched.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+from bot.safety.levels import CATEGORIES, LEVELS
+from bot.safety.notation import AR, ARABIZI, EMOJI, EN, MODES, Compiler, PatternError
+from bot.safety.text import PreparedText, Span
+
+LANGUAGES = (AR, ARABIZI, EN, EMOJI)
+
+
+@dataclass
+class Entry:
+    """One compiled lexicon entry."""
+
+    pattern: str
+    category: str
+    level: str
+    language: str
+    regex: "re.Pattern[str]"
+    requires: List[Tuple[str, "re.Pattern[str]"]] = field(default_factory=list)
+    examples: List[str] = field(default_factory=list)
+    source: str = ""
+
+
+@dataclass
+class Hit:
+    """A lexicon entry found in a message."""
+
+    entry: Entry
+    span: Span
+    matched: str
+    level: str
+    modifier: Optional[str] = None  # "idiom", "negation" or "escalation" when a modifier changed the level
+
+    @property
+    def category(self) -> str:
+        return self.entry.category
+
+
+def read_lexicon_data(directory: Path) -> Dict[str, Any]:
+    """Read concepts, lexicon entries and modifiers from YAML into one plain dict (JSON-serialisable)."""
+    directory = Path(directory)
+    if not (directory / "lexicon").is_dir():
+        raise FileNotFoundError(f"no lexicon directory in {directory}")
+    concepts = _read_yaml(directory / "concepts.yml").get("concepts", {}) if (directory / "concepts.yml").exists() else {}
+    entries: List[Dict[str, Any]] = []
+    for path in sorted((directory / "lexicon").glob("*.yml")):
+        content = _read_yaml(path)
+        default_category = content.get("category")
+        for raw in content.get("entries") or []:
+            entry = dict(raw)
+            entry.setdefault("category", default_category)
+            entry["source"] = path.name
+            entries.append(entry)
+    modifiers = _read_yaml(directory / "modifiers.yml") if (directory / "modifiers.yml").exists() else {}
+    return {"concepts": concepts, "entries": entries, "modifiers": modifiers}
+
+
+def _read_yaml(path: Path) -> Dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
+
+
+def compile_any_mode(compiler: Compiler, pattern: str) -> List[Tuple[str, "re.Pattern[str]"]]:
+    """Compile a pattern in every mode where it means something (for `requires` and modifier cues)."""
+    compiled = []
+    for mode in MODES:
+        try:
+            compiled.append((mode, re.compile(compiler.compile(pattern, mode))))
+        except PatternError as error:
+            if "has no" not in str(error) and "no required word" not in str(error):
+                raise
+    if not compiled:
+        raise PatternError(f"pattern {pattern!r} matches nothing in any script")
+    return compiled
+
+
+def search_any(compiled: List[Tuple[str, "re.Pattern[str]"]], prepared: PreparedText) -> List[Span]:
+    """Token spans of every match of a multi-mode pattern in a message."""
+    spans = []
+    for mode, regex in compiled:
+        view = prepared.view(mode)
+        if view:
+            spans.extend(prepared.token_span(mode, m.start(), m.end()) for m in regex.finditer(view))
+    return spans
+
+
+class Lexicon:
+    """Compiled lexicon entries, grouped by category and mode for fast matching."""
+
+    def __init__(self, data: Dict[str, Any]):
+        self.data = data
+        self.compiler = Compiler({name: list(items) for name, items in (data.get("concepts") or {}).items()})
+        self.entries: List[Entry] = [self._compile_entry(raw) for raw in data.get("entries", [])]
+        self._groups: List[Tuple[str, "re.Pattern[str]", List[Entry]]] = []
+        grouped: Dict[Tuple[str, str], List[Entry]] = {}
+        for entry in self.entries:
+            grouped.setdefault((entry.category, entry.language), []).append(entry)
+        for (category, mode), entries in sorted(grouped.items()):
+            combined = re.compile("|".join(f"(?:{e.regex.pattern})" for e in entries))
+            self._groups.append((mode, combined, entries))
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> "Lexicon":
+        return cls(read_lexicon_data(directory))
+
+    def _compile_entry(self, raw: Dict[str, Any]) -> Entry:
+        where = f"{raw.get('source', '?')}: {raw.get('pattern')!r}"
+        for key in ("pattern", "level", "language", "category"):
+            if not raw.get(key):
+                raise PatternError(f"{where}: missing {key}")
+        if raw["category"] not in CATEGORIES or raw["category"] == "unknown":
+            raise PatternError(f"{where}: unknown category {raw['category']!r}")
+        if raw["level"] not in LEVELS or raw["level"] == "none":
+            raise PatternError(f"{where}: level must be one of low, medium, high, imminent")
+        if raw["language"] not in LANGUAGES:
+            raise PatternError(f"{where}: language must be one of {', '.join(LANGUAGES)}")
+        try:
+            regex = re.compile(self.compiler.compile(str(raw["pattern"]), raw["language"]))
+            requires = []
+            for item in raw.get("requires") or []:
+                requires.extend(compile_any_mode(self.compiler, str(item)))
+        except (PatternError, re.error) as error:
+            raise PatternError(f"{where}: {error}") from error
+        return Entry(
+            pattern=str(raw["pattern"]),
+            category=raw["category"],
+            level=raw["level"],
+            language=raw["language"],
+            regex=regex,
+            requires=requires,
+            examples=[str(example) for example in raw.get("examples") or []],
+            source=raw.get("source", ""),
+        )
+
+    def find(self, prepared: PreparedText) -> List[Hit]:
+        """Every entry that matches the message (each match of each entry, with its token span)."""
+        hits: List[Hit] = []
+        for mode, combined, entries in self._groups:
+            view = prepared.view(mode)
+            if not view or combined.search(view) is None:
+                continue
+            for entry in entries:
+                matches = list(entry.regex.finditer(view))
+                if not matches:
+                    continue
+                if entry.requires and not search_any(entry.requires, prepared):
+                    continue
+                for match in matches:
+                    span = prepared.token_span(mode, match.start(), match.end())
+                    hits.append(Hit(entry, span, prepared.excerpt(span), entry.level))
+        return hits

@@ -1,0 +1,103 @@
+"""Idioms, negation and escalation: the context rules that move a lexicon match's level (modifiers.yml).
+
+The rules are deliberately conservative (docs/risk-taxonomy.md: "when in doubt, keep the higher level"):
+  idiom      an idiom or joke ("موتتني من الضحك", "this homework is killing me lol") clears a match only when
+             the idiom's span contains the whole matched span.
+  negation   a negation cue ("I would never", "مستحيل", "mesh") lowers a high or medium match to low only when
+             it governs the match directly: the cue contains the match, or ends at most one word before it.
+             An imminent match is never lowered by negation.
+  escalation a suicide/self-harm match at high becomes imminent when the message also has an imminence cue:
+             a time ("tonight", "الحين", "هلق", "دلوقتي", "daba") or means at hand ("in my hand", "بإيدي").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Tuple
+
+from bot.safety.levels import HIGH, IMMINENT, LOW, MEDIUM, NONE
+from bot.safety.lexicon import Hit, compile_any_mode, search_any
+from bot.safety.notation import Compiler, PatternError
+from bot.safety.text import PreparedText, Span
+
+_MAX_WORDS_BETWEEN_NEGATION_AND_MATCH = 1
+
+
+@dataclass
+class Cue:
+    pattern: str
+    compiled: List[Tuple[str, "re.Pattern[str]"]]
+    examples: List[str] = field(default_factory=list)
+
+
+@dataclass
+class ModifierResult:
+    """What the modifiers found in a message."""
+
+    idiom_spans: List[Span]
+    negation_spans: List[Span]
+    escalation_cues: List[Tuple[str, Span]]
+    set_aside: List[Span]  # idiom spans and negated (cue + match) spans: not evidence of risk
+
+
+class Modifiers:
+    """Compiled idiom, negation and escalation cues."""
+
+    def __init__(self, data: Dict[str, Any], compiler: Compiler):
+        self.idioms = self._cues(data.get("idioms"), compiler, "idioms")
+        self.negations = self._cues(data.get("negations"), compiler, "negations")
+        escalation = data.get("escalation") or {}
+        self.escalation_categories = set(escalation.get("categories") or [])
+        self.escalation_cues = self._cues(escalation.get("cues"), compiler, "escalation cues")
+
+    @staticmethod
+    def _cues(raw_items, compiler: Compiler, what: str) -> List[Cue]:
+        cues = []
+        for raw in raw_items or []:
+            item = raw if isinstance(raw, dict) else {"pattern": raw}
+            try:
+                compiled = compile_any_mode(compiler, str(item["pattern"]))
+            except (PatternError, re.error, KeyError) as error:
+                raise PatternError(f"modifiers.yml {what}: {item.get('pattern')!r}: {error}") from error
+            cues.append(Cue(str(item["pattern"]), compiled, [str(e) for e in item.get("examples") or []]))
+        return cues
+
+    def apply(self, prepared: PreparedText, hits: List[Hit]) -> ModifierResult:
+        """Lower or raise hit levels in place; return the spans found."""
+        idiom_spans = [span for cue in self.idioms for span in search_any(cue.compiled, prepared)]
+        negation_spans = [span for cue in self.negations for span in search_any(cue.compiled, prepared)]
+        set_aside: List[Span] = list(idiom_spans)
+        for hit in hits:
+            if any(_contains(idiom, hit.span) for idiom in idiom_spans):
+                hit.level, hit.modifier = NONE, "idiom"
+                continue
+            if hit.level in (HIGH, MEDIUM):
+                governing = [cue for cue in negation_spans if _governs(cue, hit.span)]
+                if governing:
+                    hit.level, hit.modifier = LOW, "negation"
+                    set_aside.extend(governing + [hit.span])
+        escalation_cues: List[Tuple[str, Span]] = []
+        candidates = [h for h in hits if h.level == HIGH and h.modifier is None
+                      and h.category in self.escalation_categories]
+        if candidates:
+            for cue in self.escalation_cues:
+                for span in search_any(cue.compiled, prepared):
+                    if not any(_contains(idiom, span) for idiom in idiom_spans):
+                        escalation_cues.append((cue.pattern, span))
+            if escalation_cues:
+                for hit in candidates:
+                    hit.level, hit.modifier = IMMINENT, "escalation"
+        return ModifierResult(idiom_spans, negation_spans, escalation_cues, set_aside)
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1] and inner[1] > inner[0]
+
+
+def _governs(cue: Span, match: Span) -> bool:
+    """A negation governs a match when it contains it or ends just before it (cue starting first)."""
+    if _contains(cue, match) and cue != match:
+        return True
+    if cue[0] >= match[0]:
+        return False  # the cue is inside the matched phrase: the entry itself says what negation means
+    return 0 <= match[0] - cue[1] <= _MAX_WORDS_BETWEEN_NEGATION_AND_MATCH or cue[1] > match[0]
