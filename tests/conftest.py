@@ -52,6 +52,13 @@ def _test_environment() -> dict:
     })
     env["ACTION_SERVER_URL"] = f"http://localhost:{env['ACTION_PORT']}/webhook"
     env["RASA_URL"] = f"http://localhost:{env['RASA_PORT']}"
+    # WhatsApp goes to the fake Graph API (fixture `fake_graph_api`), never to Meta; fixed test secrets.
+    env["FAKE_GRAPH_API_PORT"] = str(free_port())
+    env["WHATSAPP_API_URL"] = f"http://127.0.0.1:{env['FAKE_GRAPH_API_PORT']}/v21.0"
+    env["WHATSAPP_VERIFY_TOKEN"] = "test-verify-token"
+    env["WHATSAPP_APP_SECRET"] = "test-app-secret"
+    env["WHATSAPP_ACCESS_TOKEN"] = "test-access-token"
+    env["WHATSAPP_PHONE_NUMBER_ID"] = "123456789012345"
     return env
 
 
@@ -102,6 +109,16 @@ def stack(_base_stack, redis_server) -> Stack:
                 print("\n".join(log.read_text(errors="replace").splitlines()[-40:]))
             raise
     return _base_stack
+
+
+@pytest.fixture(scope="session")
+def fake_graph_api(test_environment):
+    """The fake WhatsApp Cloud API (bot/channels/fake_graph_api.py) on FAKE_GRAPH_API_PORT, for the session."""
+    from bot.channels.fake_graph_api import FakeGraphApi
+
+    server = FakeGraphApi(int(test_environment["FAKE_GRAPH_API_PORT"])).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture()

@@ -107,6 +107,7 @@ class LexiconEntry:
     file: str
     line: int
     raw: Dict[str, Any]
+    example_lines: List[int] = field(default_factory=list)
 
 
 @dataclass
@@ -143,6 +144,8 @@ class Content:
     helplines_file: Optional[str] = None
     # Where each intent is declared: in domain.yml, and its first "- intent:" block in data/nlu.
     domain_intent_lines: Dict[str, Tuple[str, int]] = field(default_factory=dict)
+    # Where each slot's "values:" list is (for categorical slots).
+    domain_slot_value_lines: Dict[str, Tuple[str, int]] = field(default_factory=dict)
     intent_lines: Dict[str, Tuple[str, int]] = field(default_factory=dict)
     load_problems: List[Problem] = field(default_factory=list)
 
@@ -203,7 +206,11 @@ class Content:
                 self.domain_intents.append(intent_name)
                 self.domain_intent_lines.setdefault(intent_name, (name, item_line(intents, index, 1)))
             self.domain_actions.extend(str(action) for action in data.get("actions") or [])
-            self.domain_slots.update(data.get("slots") or {})
+            slots = data.get("slots") or {}
+            self.domain_slots.update(slots)
+            for slot_name, slot in slots.items():
+                if isinstance(slot, dict) and "values" in slot:
+                    self.domain_slot_value_lines[str(slot_name)] = (name, value_line(slot, "values", 1))
             responses = data.get("responses") or {}
             for response_name, variations in responses.items():
                 self.responses[str(response_name)] = self._response(
@@ -342,6 +349,9 @@ class Content:
                 if not isinstance(raw, dict):
                     continue
                 plain = _plain(raw)
+                entry_line = item_line(entries, index, 1)
+                raw_examples = raw.get("examples") or []
+                example_lines = [item_line(raw_examples, i, entry_line) for i in range(len(raw_examples))]
                 self.lexicon.append(LexiconEntry(
                     pattern=str(plain.get("pattern") or ""),
                     category=plain.get("category") or default_category,
@@ -349,8 +359,9 @@ class Content:
                     language=plain.get("language"),
                     examples=[str(e) for e in plain.get("examples") or []],
                     file=name,
-                    line=item_line(entries, index, 1),
+                    line=entry_line,
                     raw=plain,
+                    example_lines=example_lines,
                 ))
 
     # ------------------------------------------------------------------------------------------ helplines

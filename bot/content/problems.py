@@ -1,6 +1,7 @@
 """A content problem (file, line, what is wrong, what to do) and how problems are printed for editors."""
 from __future__ import annotations
 
+import textwrap
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional
@@ -41,6 +42,12 @@ def group_by_file(problems: Iterable[Problem]) -> Dict[str, List[Problem]]:
     return {name: sorted(grouped[name], key=_sort_key) for name in sorted(grouped)}
 
 
+def _wrap(text: str, indent: str) -> str:
+    # Long problems wrap under their own indentation, so each one stays readable in a narrow terminal.
+    return textwrap.fill(text, width=110, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)
+
+
 def format_report(problems: List[Problem]) -> str:
     """The text `make validate` prints: problems grouped by file, then a one-line summary."""
     if not problems:
@@ -49,10 +56,12 @@ def format_report(problems: List[Problem]) -> str:
     for file_name, file_problems in group_by_file(problems).items():
         lines.append(f"{file_name}")
         for problem in file_problems:
-            where = f"line {problem.line}" if problem.line else "whole file"
+            where = f"line {problem.line}" if problem.line else "(whole file)"
             label = "ERROR" if problem.is_error else "warning"
-            lines.append(f"  {file_name}:{problem.line or 1}  ({where})  {label}: {problem.message}")
-            lines.append(f"      What to do: {problem.hint}")
+            head = f"  {where}  "
+            indent = " " * len(head)
+            lines.append(_wrap(f"{head}{label}: {problem.message}", indent))
+            lines.append(_wrap(f"{indent}What to do: {problem.hint}", indent))
         lines.append("")
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors

@@ -33,11 +33,24 @@ def skeleton(word: str) -> str:
     return _DOUBLES.sub(r"\1", word)
 
 
-def skeleton_view(text: str) -> Tuple[str, List[Tuple[int, int, int]]]:
-    """Skeletons of the Latin words of `text` joined by single spaces, and where each one came from.
+def raw_form(word: str) -> str:
+    """A Latin word lower-cased with everything but letters and digits removed ("Ma!" -> "ma")."""
+    return _NOT_LATIN.sub("", word.lower().replace("’", "").replace("'", ""))
 
+
+def skeleton_text(text: str) -> str:
+    """The skeletons of the Latin words of a text, space-separated (a classifier feature)."""
+    return " ".join(filter(None, (skeleton(token) for token in _TOKEN.findall(text) if re.search(r"[a-z]", token))))
+
+
+def skeleton_view(text: str) -> Tuple[str, List[Tuple[int, int, int]]]:
+    """The Arabizi view of `text`: one "skeleton/raw" item per Latin word, joined by single spaces.
+
+    Long skeletons are matched loosely; a word whose skeleton is a single letter ("ma", "7a", "3ayez" -> "z")
+    is too ambiguous for that and is matched on its raw form instead, hence both forms in the view.
     Returns (view, spans) where spans[i] = (start in view, end in view, index of the whitespace token of
-    `text` it came from). Words with no Latin letters (Arabic script, emoji, plain numbers) are skipped.
+    `text` it came from). Words without a Latin letter are skipped; a word with no consonant ("a", "3a")
+    keeps its raw half only ("/3a"), and the matcher lets a pattern step over one such word.
     """
     parts: List[str] = []
     spans: List[Tuple[int, int, int]] = []
@@ -47,11 +60,10 @@ def skeleton_view(text: str) -> Tuple[str, List[Tuple[int, int, int]]]:
         if not re.search(r"[a-z]", token):
             continue
         skel = skeleton(token)
-        if not skel:
-            continue
+        item = f"{skel}/{raw_form(token)}"
         if parts:
             position += 1
-        parts.append(skel)
-        spans.append((position, position + len(skel), index))
-        position += len(skel)
+        parts.append(item)
+        spans.append((position, position + len(item), index))
+        position += len(item)
     return " ".join(parts), spans

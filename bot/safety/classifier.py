@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.safety.arabizi import skeleton_view
-from bot.safety.levels import HIGH, IMMINENT, LEVELS, LOW, MEDIUM, NONE, rank
+from bot.safety.arabizi import skeleton_text
+from bot.safety.levels import HIGH, IMMINENT, LEVELS, LOW, MEDIUM, NONE
 
 LOW_INTENT_PREFIXES = ("feeling_",)
 LOW_INTENTS = frozenset({"bullying", "family_problems"})
@@ -33,14 +33,6 @@ def level_for_intent(intent: Optional[str]) -> str:
     if intent in LOW_INTENTS or intent.startswith(LOW_INTENT_PREFIXES):
         return LOW
     return NONE
-
-
-def _skeleton_of(text: str) -> str:
-    return skeleton_view(text)[0]
-
-
-def _identity(text: str) -> str:
-    return text
 
 
 def _build_pipeline(seed: int):
@@ -64,7 +56,7 @@ def _build_pipeline(seed: int):
 
 
 def _skeletons(texts):
-    return [_skeleton_of(text) or "_" for text in texts]
+    return [skeleton_text(text) or "_" for text in texts]
 
 
 @dataclass
@@ -162,6 +154,3 @@ class CategoryGuesser:
         with open(Path(directory) / "category_guesser.pkl", "rb") as handle:
             return cls(pickle.load(handle))
 
-
-def above(level: str, other: str) -> bool:
-    return rank(level) > rank(other)

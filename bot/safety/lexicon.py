@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import yaml
 
 from bot.safety.levels import CATEGORIES, LEVELS
-from bot.safety.notation import AR, ARABIZI, EMOJI, EN, MODES, Compiler, PatternError
+from bot.safety.notation import AR, ARABIZI, ARABIZI_TAG, EMOJI, EN, MODES, Compiler, PatternError, script_of
 from bot.safety.text import PreparedText, Span
 
 LANGUAGES = (AR, ARABIZI, EN, EMOJI)
@@ -78,13 +78,23 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
 
 
 def compile_any_mode(compiler: Compiler, pattern: str) -> List[Tuple[str, "re.Pattern[str]"]]:
-    """Compile a pattern in every mode where it means something (for `requires` and modifier cues)."""
+    """Compile a `requires` item or modifier cue in the mode(s) its script says.
+
+    Arabic script → ar; Latin → en, or arabizi when tagged "az:"; emoji → emoji; a pattern made only of
+    concepts (@now) → every mode its concepts have items for.
+    """
+    pattern = pattern.strip()
+    if pattern.startswith(ARABIZI_TAG):
+        modes: Tuple[str, ...] = (ARABIZI,)
+        pattern = pattern[len(ARABIZI_TAG):]
+    else:
+        modes = {"ar": (AR,), "latin": (EN,), "emoji": (EMOJI,), "concept": MODES}[script_of(pattern)]
     compiled = []
-    for mode in MODES:
+    for mode in modes:
         try:
             compiled.append((mode, re.compile(compiler.compile(pattern, mode))))
         except PatternError as error:
-            if "has no" not in str(error) and "no required word" not in str(error):
+            if len(modes) == 1 or ("has no" not in str(error) and "no required word" not in str(error)):
                 raise
     if not compiled:
         raise PatternError(f"pattern {pattern!r} matches nothing in any script")

@@ -4,8 +4,8 @@ The rules are deliberately conservative (docs/risk-taxonomy.md: "when in doubt, 
   idiom      an idiom or joke ("موتتني من الضحك", "this homework is killing me lol") clears a match only when
              the idiom's span contains the whole matched span.
   negation   a negation cue ("I would never", "مستحيل", "mesh") lowers a high or medium match to low only when
-             it governs the match directly: the cue contains the match, or ends at most one word before it.
-             An imminent match is never lowered by negation.
+             it governs the match directly: the matched words follow the cue with nothing but spaces or
+             punctuation in between. An imminent match is never lowered by negation.
   escalation a suicide/self-harm match at high becomes imminent when the message also has an imminence cue:
              a time ("tonight", "الحين", "هلق", "دلوقتي", "daba") or means at hand ("in my hand", "بإيدي").
 """
@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Tuple
 
 from bot.safety.levels import HIGH, IMMINENT, LOW, MEDIUM, NONE
+from bot.safety.arabizi import skeleton_view
 from bot.safety.lexicon import Hit, compile_any_mode, search_any
-from bot.safety.notation import Compiler, PatternError
+from bot.safety.notation import ARABIZI, Compiler, PatternError
 from bot.safety.text import PreparedText, Span
-
-_MAX_WORDS_BETWEEN_NEGATION_AND_MATCH = 1
 
 
 @dataclass
@@ -28,6 +27,7 @@ class Cue:
     pattern: str
     compiled: List[Tuple[str, "re.Pattern[str]"]]
     examples: List[str] = field(default_factory=list)
+    unless: List[Tuple[str, "re.Pattern[str]"]] = field(default_factory=list)  # idiom off when these appear
 
 
 @dataclass
@@ -46,6 +46,11 @@ class Modifiers:
     def __init__(self, data: Dict[str, Any], compiler: Compiler):
         self.idioms = self._cues(data.get("idioms"), compiler, "idioms")
         self.negations = self._cues(data.get("negations"), compiler, "negations")
+        # A negation must end exactly where the matched words begin: anchor each cue at the end.
+        self._negation_tails = [
+            (mode, re.compile(f"(?:{regex.pattern})(?:[\\W_]*)$" if mode != ARABIZI else f"(?:{regex.pattern}) ?$"))
+            for cue in self.negations for mode, regex in cue.compiled
+        ]
         escalation = data.get("escalation") or {}
         self.escalation_categories = set(escalation.get("categories") or [])
         self.escalation_cues = self._cues(escalation.get("cues"), compiler, "escalation cues")
@@ -57,25 +62,32 @@ class Modifiers:
             item = raw if isinstance(raw, dict) else {"pattern": raw}
             try:
                 compiled = compile_any_mode(compiler, str(item["pattern"]))
+                unless = [c for pattern in item.get("unless") or [] for c in compile_any_mode(compiler, str(pattern))]
             except (PatternError, re.error, KeyError) as error:
                 raise PatternError(f"modifiers.yml {what}: {item.get('pattern')!r}: {error}") from error
-            cues.append(Cue(str(item["pattern"]), compiled, [str(e) for e in item.get("examples") or []]))
+            cues.append(Cue(str(item["pattern"]), compiled, [str(e) for e in item.get("examples") or []], unless))
         return cues
 
     def apply(self, prepared: PreparedText, hits: List[Hit]) -> ModifierResult:
         """Lower or raise hit levels in place; return the spans found."""
-        idiom_spans = [span for cue in self.idioms for span in search_any(cue.compiled, prepared)]
-        negation_spans = [span for cue in self.negations for span in search_any(cue.compiled, prepared)]
+        idiom_spans = [
+            span
+            for cue in self.idioms
+            if not (cue.unless and search_any(cue.unless, prepared))
+            for span in search_any(cue.compiled, prepared)
+        ]
+        negation_spans: List[Span] = []
         set_aside: List[Span] = list(idiom_spans)
         for hit in hits:
             if any(_contains(idiom, hit.span) for idiom in idiom_spans):
                 hit.level, hit.modifier = NONE, "idiom"
                 continue
             if hit.level in (HIGH, MEDIUM):
-                governing = [cue for cue in negation_spans if _governs(cue, hit.span)]
-                if governing:
+                cue = self._negation_before(prepared, hit.span[0])
+                if cue is not None:
                     hit.level, hit.modifier = LOW, "negation"
-                    set_aside.extend(governing + [hit.span])
+                    negation_spans.append(cue)
+                    set_aside.extend([cue, hit.span])
         escalation_cues: List[Tuple[str, Span]] = []
         candidates = [h for h in hits if h.level == HIGH and h.modifier is None
                       and h.category in self.escalation_categories]
@@ -89,15 +101,24 @@ class Modifiers:
                     hit.level, hit.modifier = IMMINENT, "escalation"
         return ModifierResult(idiom_spans, negation_spans, escalation_cues, set_aside)
 
+    def _negation_before(self, prepared: PreparedText, first_token: int):
+        """The token span of a negation cue that ends right before `first_token`, if there is one."""
+        if first_token <= 0:
+            return None
+        prefix = prepared.normalized[: prepared.token_starts[first_token]]
+        arabizi_prefix = None
+        for mode, regex in self._negation_tails:
+            if mode == ARABIZI:
+                if arabizi_prefix is None:
+                    arabizi_prefix = skeleton_view(prefix)[0] if prepared.has_latin else ""
+                view = arabizi_prefix
+            else:
+                view = prefix
+            if view and regex.search(view):
+                return (max(first_token - 1, 0), first_token)
+        return None
+
 
 def _contains(outer: Span, inner: Span) -> bool:
+    """Whether the token range `outer` covers all of the non-empty range `inner`."""
     return outer[0] <= inner[0] and inner[1] <= outer[1] and inner[1] > inner[0]
-
-
-def _governs(cue: Span, match: Span) -> bool:
-    """A negation governs a match when it contains it or ends just before it (cue starting first)."""
-    if _contains(cue, match) and cue != match:
-        return True
-    if cue[0] >= match[0]:
-        return False  # the cue is inside the matched phrase: the entry itself says what negation means
-    return 0 <= match[0] - cue[1] <= _MAX_WORDS_BETWEEN_NEGATION_AND_MATCH or cue[1] > match[0]

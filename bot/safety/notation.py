@@ -5,7 +5,7 @@ A pattern is a sequence of words separated by spaces. Each word may use:
   {a|b}     inside a word: letter alternatives ({ا|ن}موت, hat{7|h}ar)
   {a b|c}   standing alone: phrase alternatives, possibly empty ({my|the|} pills)
   [a b]     an optional phrase
-  ...       up to three other words in between
+  ...       up to four other words in between
   @name     a concept from data/safety/concepts.yml (a list of patterns)
   =word     exactly this word: no clitics
 
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Union
 
 from bot.nlu.arabic_normalizer import normalize_text
-from bot.safety.arabizi import skeleton
+from bot.safety.arabizi import raw_form, skeleton
 
 AR, EN, ARABIZI, EMOJI = "ar", "en", "arabizi", "emoji"
 MODES = (AR, EN, ARABIZI, EMOJI)
@@ -32,7 +32,7 @@ MODES = (AR, EN, ARABIZI, EMOJI)
 _ARABIC = "\u0621-\u064A"
 _HAS_ARABIC = re.compile(f"[{_ARABIC}]")
 _HAS_LATIN = re.compile(r"[A-Za-z]")
-_MAX_GAP_WORDS = 3
+_MAX_GAP_WORDS = 4
 
 # Regex building blocks per mode.
 _AR_PREFIX = "(?:[وف]?(?:لل|[بلكسحهع])?(?:ال)?)"
@@ -175,22 +175,39 @@ def parse(pattern: str) -> Sequence_:
 
 
 def script_of(text: str) -> str:
-    """ar for Arabic script, latin for Latin letters, emoji otherwise (used to sort concept items)."""
+    """ar (Arabic script), latin, emoji, or concept (only @concept references and notation)."""
     if _HAS_ARABIC.search(text):
         return "ar"
-    if _HAS_LATIN.search(re.sub(r"@[a-z0-9_]+", "", text)):
+    rest = re.sub(r"@[a-z0-9_]+", "", text)
+    if _HAS_LATIN.search(rest):
         return "latin"
-    if re.fullmatch(r"\s*@[a-z0-9_]+\s*", text):
-        return "concept"
-    return "emoji"
+    if re.search(r"[^\s\[\]{}|.*=]", rest):
+        return "emoji"
+    return "concept"
 
 
-def mode_accepts(mode: str, item: str) -> bool:
-    """Whether a concept item written in some script takes part in a pattern of this mode."""
+ARABIZI_TAG = "az:"
+
+
+def mode_accepts(mode: str, item: str, concept: str = "") -> bool:
+    """Whether a concept item takes part in a pattern of this mode.
+
+    Concepts named *_ar, *_en, *_az hold one language. In other (mixed) concepts, items are sorted by
+    script: Arabic script, emoji, and Latin, where Latin items tagged "az:" are Arabizi and the rest English.
+    """
     kind = script_of(item)
     if kind == "concept":
         return True
-    return {AR: kind == "ar", EN: kind == "latin", ARABIZI: kind == "latin", EMOJI: kind == "emoji"}[mode]
+    for suffix, only in (("_ar", AR), ("_en", EN), ("_az", ARABIZI), ("_emoji", EMOJI)):
+        if concept.endswith(suffix):
+            return mode == only
+    if mode == AR:
+        return kind == "ar"
+    if mode == EMOJI:
+        return kind == "emoji"
+    if kind != "latin":
+        return False
+    return item.strip().startswith(ARABIZI_TAG) == (mode == ARABIZI)
 
 
 # ----- compiler -------------------------------------------------------------------------------------------
@@ -225,7 +242,8 @@ class Compiler:
             raise PatternError(f"unknown concept @{name}")
         if name in self._stack:
             raise PatternError(f"concept @{name} refers to itself")
-        items = [item for item in self.concepts[name] if mode_accepts(mode, str(item))]
+        items = [str(item).strip() for item in self.concepts[name] if mode_accepts(mode, str(item), name)]
+        items = [item[len(ARABIZI_TAG):] if item.startswith(ARABIZI_TAG) else item for item in items]
         if not items:
             raise PatternError(f"concept @{name} has no {mode} items")
         self._stack.append(name)
@@ -252,7 +270,7 @@ class Compiler:
         started = False
         for element in sequence.elements:
             if isinstance(element, Gap):
-                word = r"[a-z0-9]+" if mode == ARABIZI else r"\S+"
+                word = r"\S+"
                 unit, required = (f"(?:{separator}{word}){{0,{_MAX_GAP_WORDS}}}" if started
                                   else f"(?:{word}{separator}){{0,{_MAX_GAP_WORDS}}}"), False
                 out += unit
@@ -291,12 +309,19 @@ class Compiler:
                 optional = True
         if not options:
             return "", True
+        # Longest first: regex alternation takes the first option that fits, and the longest reading of
+        # a phrase is the one that tells most ("killed himself" rather than "killed").
+        options = sorted(set(options), key=len, reverse=True)
         return "(?:" + "|".join(options) + ")", optional
 
     def _word(self, word: Word, mode: str) -> str:
+        if mode == ARABIZI:
+            literal = "".join(p.text for p in word.pieces) if all(isinstance(p, Literal) for p in word.pieces) else None
+            if literal is not None and len(skeleton(literal)) < 2 and raw_form(literal):
+                # Too short to match loosely ("ma", "7a", "3a"): match the word as written, in the raw half.
+                return f"(?<![^ ])[a-z]*/{re.escape(raw_form(literal))}(?![^ ])"
         body = "".join(self._piece(piece, mode) for piece in word.pieces)
         if not body:
-            # An Arabizi word made only of vowels ("a", "ya") has an empty skeleton: it may be absent.
             return ""
         if mode == AR:
             prefix, suffix = ("", "") if word.exact else (_AR_PREFIX, _AR_SUFFIX)
@@ -305,7 +330,7 @@ class Compiler:
             return f"(?<![a-z0-9']){body}(?![a-z0-9'])"
         if mode == ARABIZI:
             prefix, suffix = ("", "") if word.exact else (_AZ_PREFIX, _AZ_SUFFIX)
-            return f"(?<![a-z0-9]){prefix}{body}{suffix}(?![a-z0-9])"
+            return f"(?<![^ ]){prefix}{body}{suffix}/[a-z0-9]*(?![^ ])"
         return body
 
     def _piece(self, piece, mode: str) -> str:
@@ -317,7 +342,7 @@ class Compiler:
                 if len(option.elements) > 1 or any(not isinstance(e, Word) for e in option.elements):
                     raise PatternError("letter alternatives inside a word must be single words")
                 options.append("".join(self._piece(p, mode) for e in option.elements for p in e.pieces))
-            return "(?:" + "|".join(options) + ")"
+            return "(?:" + "|".join(sorted(set(options), key=len, reverse=True)) + ")"
         text = piece.text
         if mode == ARABIZI:
             return re.escape(skeleton(text))
@@ -328,7 +353,8 @@ class Compiler:
 
 def _separator(mode: str) -> str:
     if mode == ARABIZI:
-        return " "
+        # One space, possibly around one vowel-only word ("bdi a mout"): such words carry no meaning here.
+        return " (?:/[a-z0-9]* )?"
     if mode == EMOJI:
         return r"\s*"
     # One or more characters that are not letters or digits: spaces, punctuation, emoji.

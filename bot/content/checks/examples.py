@@ -15,11 +15,8 @@ DEFAULT_MINIMUMS = {"ar": 15, "arabizi": 5, "en": 15}
 # Risk intents cover many categories and dialects, so they need more examples than small talk does.
 RISK_MINIMUMS = {"ar": 30, "arabizi": 10, "en": 30}
 
-SCRIPT_NAMES = {
-    "ar": "Arabic-script",
-    "arabizi": "Arabizi (Arabic in Latin letters, like \"mar7aba\" or \"ana 5ayef\")",
-    "en": "English",
-}
+SCRIPT_NAMES = {"ar": "Arabic script", "arabizi": "Arabizi", "en": "English"}
+ARABIZI_EXPLAINED = 'Arabizi is Arabic written in Latin letters and digits, like "ana 5ayef" or "mar7aba"'
 
 
 def minimums_for(intent: str) -> Dict[str, int]:
@@ -37,23 +34,32 @@ def check_example_counts(content: Content) -> List[Problem]:
     by_intent = content.intents_with_examples()
     for intent in sorted(set(by_intent) | set(content.domain_intents)):
         counts = count_by_script(by_intent.get(intent, []))
+        short = {script: minimum - counts.get(script, 0)
+                 for script, minimum in minimums_for(intent).items() if counts.get(script, 0) < minimum}
+        if not short:
+            continue
         if intent in content.intent_lines:
             file, line = content.intent_lines[intent]
+            where = f'under "- intent: {intent}" (this line)'
         else:
             file, line = content.domain_intent_lines.get(intent, ("domain.yml", 1))
-        for script, minimum in minimums_for(intent).items():
-            have = counts.get(script, 0)
-            if have >= minimum:
-                continue
-            where = (f'under "- intent: {intent}" in {file}' if intent in content.intent_lines
-                     else f'in a file in data/nlu/ (start a block "- intent: {intent}" with "examples: |")')
-            problems.append(Problem(
-                file, line,
-                f'The intent "{intent}" has {have} {SCRIPT_NAMES[script]} example(s); it needs at least {minimum}.',
-                f"Add {minimum - have} more {SCRIPT_NAMES[script].split(' (')[0]} example(s) {where}: different "
-                "ways a child would really write it (short, long, slang, spelling mistakes, several dialects).",
-                check="examples",
-            ))
+            where = f'in a file in data/nlu/, in a block starting "- intent: {intent}" and "examples: |"'
+        have = ", ".join(
+            f"{SCRIPT_NAMES[script]} {counts.get(script, 0)} of {minimum}"
+            for script, minimum in minimums_for(intent).items() if script in short
+        )
+        uncounted = counts.get("mixed", 0) + counts.get("unknown", 0)
+        note = (f" ({uncounted} example(s) mix scripts or have no words, and count towards none.)"
+                if uncounted else "")
+        need = ", ".join(f"{missing} in {SCRIPT_NAMES[script]}" for script, missing in short.items())
+        explain = f" {ARABIZI_EXPLAINED}." if "arabizi" in short else ""
+        problems.append(Problem(
+            file, line,
+            f'The intent "{intent}" has too few examples: {have}.{note}',
+            f"Add at least {need} {where}: different ways a child would really write it (short, long, slang, "
+            f"spelling mistakes, several dialects).{explain}",
+            check="examples",
+        ))
     return problems
 
 

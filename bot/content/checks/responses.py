@@ -15,6 +15,8 @@ AGE_NAMES = {"under_10": "under 10", "10_13": "10 to 13", "14_17": "14 to 17", "
 KNOWN_VALUES = {"language": LANGUAGES, "age_group": AGE_GROUP_VALUES}
 # Responses Rasa itself runs (fallbacks), so no rule or story has to name them.
 USED_BY_RASA = {"utter_default", "utter_ask_rephrase"}
+# Names that look like responses in code but are Rasa's own keys (BotUttered metadata["utter_action"]).
+NOT_RESPONSE_NAMES = {"utter_action"}
 
 _NAME_IN_CODE = re.compile(r"\butter_[a-z0-9_]*[a-z0-9]\b")
 _QUOTED_NAME = re.compile(r"""["'](utter_[a-z0-9_]*[a-z0-9])["']""")
@@ -42,7 +44,7 @@ def check_response_languages(content: Content) -> List[Problem]:
                     response.file, response.line,
                     f'The response "{response.name}" has {name} variations only for some age groups, none for a '
                     "child whose age is unknown, so such a child would get no answer.",
-                    f"Add a {name} variation whose only condition is language: {language} (it is used whenever no "
+                    f"Add an {name} variation whose only condition is language: {language} (it is used whenever no "
                     "age-group variation fits).",
                     check="responses",
                 ))
@@ -56,19 +58,33 @@ def check_age_variations(content: Content) -> List[Problem]:
         if not any(v.age_group for v in response.variations):
             continue
         present = {(v.language, v.age_group) for v in response.variations}
-        for age_group in AGE_GROUPS:
-            for language in LANGUAGES:
-                if (language, age_group) in present:
-                    continue
-                problems.append(Problem(
-                    response.file, response.line,
-                    f'The response "{response.name}" has wording for some age groups but no '
-                    f"{LANGUAGE_NAMES[language]} variation for age group {age_group} ({AGE_NAMES[age_group]}).",
-                    f"Add a variation with the conditions language: {language} and age_group: {age_group}, or "
-                    "remove all age-group variations of this response if one wording suits every age.",
-                    check="responses",
-                ))
+        missing = {
+            language: [group for group in AGE_GROUPS if (language, group) not in present] for language in LANGUAGES
+        }
+        if not any(missing.values()):
+            continue
+        listed = "; ".join(
+            f"{LANGUAGE_NAMES[language]} for {', '.join(groups)}" for language, groups in missing.items() if groups
+        )
+        problems.append(Problem(
+            response.file, response.line,
+            f'The response "{response.name}" has wording for some age groups but not for all of them. '
+            f"Missing: {listed}.",
+            "Add a variation for each missing one, with two conditions: language (ar or en) and age_group "
+            '(under_10, "10_13", "14_17", 18_plus; put the two in the middle in quotes). Or remove all '
+            "age-group variations of this response if one wording suits every age.",
+            check="responses",
+        ))
     return problems
+
+
+def _how_to_write(value: object, allowed: Iterable[str]) -> str:
+    """What to write instead of a wrong value; explains YAML's number trap (10_13 is read as 1013)."""
+    for name in allowed:
+        if not isinstance(value, str) and str(value) == name.replace("_", ""):
+            return (f'Write it in double quotes: "{name}". Without quotes, YAML reads {name} as the number '
+                    f"{value}, which never equals the age group.")
+    return f"Use one of: {', '.join(allowed)}."
 
 
 def check_condition_values(content: Content) -> List[Problem]:
@@ -82,11 +98,30 @@ def check_condition_values(content: Content) -> List[Problem]:
                     continue
                 problems.append(Problem(
                     variation.file, variation.line,
-                    f'A variation of "{response.name}" has the condition {slot}: "{value}", which is not a value '
+                    f'A variation of "{response.name}" has the condition {slot}: {value!r}, which is not a value '
                     f"the assistant ever uses, so this variation would never be shown.",
-                    f"Use one of: {', '.join(allowed)}.",
+                    _how_to_write(value, allowed),
                     check="responses",
                 ))
+    return problems
+
+
+def check_slot_values(content: Content) -> List[Problem]:
+    """The language and age_group slots in domain.yml list exactly the values the assistant sets."""
+    problems: List[Problem] = []
+    for slot, allowed in KNOWN_VALUES.items():
+        definition = content.domain_slots.get(slot)
+        if not isinstance(definition, dict) or "values" not in definition:
+            continue
+        file, line = content.domain_slot_value_lines.get(slot, ("domain.yml", 1))
+        for value in definition.get("values") or []:
+            if value in allowed:
+                continue
+            problems.append(Problem(
+                file, line,
+                f"The slot {slot} lists the value {value!r}, which the assistant never sets.",
+                _how_to_write(value, allowed), check="responses",
+            ))
     return problems
 
 
@@ -113,7 +148,8 @@ def code_references(root: Path) -> Tuple[Set[str], Set[str], List[Tuple[str, int
         prefixes.update(_NAME_PREFIX.findall(text))
         for number, line in enumerate(text.splitlines(), start=1):
             for name in _QUOTED_NAME.findall(line):
-                quoted.append((str(path.relative_to(root)), number, name))
+                if name not in NOT_RESPONSE_NAMES:
+                    quoted.append((str(path.relative_to(root)), number, name))
     return mentioned, prefixes, quoted
 
 
@@ -166,7 +202,7 @@ def check_missing_responses(content: Content) -> List[Problem]:
         if name not in known:
             problems.append(Problem(
                 file, line,
-                f'This action code uses the response "{name}", which does not exist in domain.yml.',
+                f'This Python code uses the response "{name}", which does not exist in domain.yml.',
                 f"Check the spelling{_suggestion(name, known)}, or add the response to domain.yml; if you do "
                 "not edit code, ask a developer.",
                 check="responses",

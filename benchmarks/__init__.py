@@ -1,0 +1,1 @@
+"""Performance benchmarks (`make bench-handoff`). Each starts its own stack on free ports."""
