@@ -239,6 +239,9 @@ class WhatsAppInput(InputChannel):
             self._worker = None
         if self._graph is not None:
             await self._graph.close()
+        if self._redis is not None:
+            await self._redis.close()
+            self._redis, self._inbox = None, None
 
     def _agent(self):
         return getattr(self.app.ctx, "agent", None) if self.app is not None else None

@@ -110,7 +110,7 @@ def text_field(data: Dict[str, Any], name: str, max_chars: int, required: bool =
 def create_app(config: Optional[ConsoleConfig] = None, name: str = "helpline_console") -> Sanic:
     """The console app; nothing connects until the server starts."""
     config = config or ConsoleConfig()
-    app = Sanic(name)
+    app = Sanic(name, configure_logging=False)  # our logging.basicConfig (one format, no duplicates)
     app.config.REQUEST_MAX_SIZE = 256 * 1024
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.config = config
@@ -406,6 +406,8 @@ def create_app(config: Optional[ConsoleConfig] = None, name: str = "helpline_con
             who = current.get("counsellor")
             message = (f"{who} is already talking with this child." if who and who != user.name
                        else "This conversation is no longer waiting.")
+            await app.ctx.audit.record(user.name, "claim_lost", ticket_id, ticket["conversation_id"],
+                                       detail=f"already with {who}" if who else "no longer waiting")
             raise ApiError(409, "already_claimed", message, counsellor=who)
         conversation_id = ticket["conversation_id"]
         await app.ctx.audit.record(user.name, "claimed", ticket_id, conversation_id)

@@ -82,6 +82,15 @@ class LexiconProbe:
         return Detection(highest(hit.level for hit in hits), hits)
 
 
+def probe_for(content: Content) -> LexiconProbe:
+    """The content's probe, built once: compiling the lexicon takes seconds, and two checks need it."""
+    probe = getattr(content, "_lexicon_probe", None)
+    if probe is None:
+        probe = LexiconProbe(content)
+        setattr(content, "_lexicon_probe", probe)
+    return probe
+
+
 def _plain_error(message: str) -> str:
     # The loader prefixes "file: 'pattern': "; the lint already says file, line and pattern.
     return message.rsplit("': ", 1)[-1] if "': " in message else message

@@ -40,7 +40,11 @@ def _crashed(check: Check, error: Exception) -> Problem:
 
 def run_checks(root: Path, checks: Iterable[Check] = ALL_CHECKS) -> List[Problem]:
     """Every problem in the content under `root` (files that do not parse are problems too)."""
-    content = Content.load(root)
+    return check_content(Content.load(root), checks)
+
+
+def check_content(content: Content, checks: Iterable[Check] = ALL_CHECKS) -> List[Problem]:
+    """Every problem in already-loaded content."""
     problems = list(content.load_problems)
     for check in checks:
         try:

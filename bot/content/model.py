@@ -111,6 +111,17 @@ class LexiconEntry:
 
 
 @dataclass
+class ModifierExample:
+    """An example phrase of an idiom, negation or escalation cue in data/safety/modifiers.yml."""
+
+    kind: str  # idioms, negations or escalation
+    pattern: str
+    example: str
+    file: str
+    line: int
+
+
+@dataclass
 class Helpline:
     country: str
     kind: str  # child_helplines or emergency
@@ -140,6 +151,7 @@ class Content:
     lexicon: List[LexiconEntry] = field(default_factory=list)
     lexicon_concepts: Dict[str, List[str]] = field(default_factory=dict)
     modifiers: Dict[str, Any] = field(default_factory=dict)
+    modifier_examples: List[ModifierExample] = field(default_factory=list)
     helplines: List[Helpline] = field(default_factory=list)
     helplines_file: Optional[str] = None
     # Where each intent is declared: in domain.yml, and its first "- intent:" block in data/nlu.
@@ -336,9 +348,10 @@ class Content:
                 }
         modifiers_path = safety / "modifiers.yml"
         if modifiers_path.exists():
-            data, _ = self._read(modifiers_path)
+            data, name = self._read(modifiers_path)
             if isinstance(data, dict):
                 self.modifiers = _plain(data)
+                self._load_modifier_examples(data, name)
         for path in self._yaml_files("data/safety/lexicon"):
             data, name = self._read(path)
             if not isinstance(data, dict):
@@ -363,6 +376,22 @@ class Content:
                     raw=plain,
                     example_lines=example_lines,
                 ))
+
+    def _load_modifier_examples(self, data: Dict[str, Any], file: str) -> None:
+        escalation = data.get("escalation") if isinstance(data.get("escalation"), dict) else {}
+        groups = (("idioms", data.get("idioms")), ("negations", data.get("negations")),
+                  ("escalation", escalation.get("cues")))
+        for kind, cues in groups:
+            for index, cue in enumerate(cues or []):
+                if not isinstance(cue, dict):
+                    continue
+                examples = cue.get("examples") or []
+                cue_line = item_line(cues, index, 1)
+                for position, example in enumerate(examples):
+                    self.modifier_examples.append(ModifierExample(
+                        kind, str(cue.get("pattern", "")), str(example), file,
+                        item_line(examples, position, cue_line),
+                    ))
 
     # ------------------------------------------------------------------------------------------ helplines
     def _load_helplines(self) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.content.checks.responses import AGE_NAMES, code_references
-from bot.content.lint import run_checks
+from bot.content.lint import check_content
 from bot.content.model import AGE_GROUPS, Content, Flow, LexiconEntry, Response, Variation
 from bot.content.problems import Problem, group_by_file
 from bot.content.taxonomy import read_taxonomy
@@ -134,15 +134,14 @@ def _response_rows(response: Response) -> List[str]:
 def responses_section(content: Content) -> str:
     leads = lead_ins(content)
     blocks = []
-    for name in sorted(content.responses):
-        response = content.responses[name]
+    for name, response in content.responses.items():  # domain order: the editors' own grouping
         lead = leads.get(name, LeadIn())
         intents = "".join(f'<span class="chip">{esc(i)}</span>' for i in lead.intents) or "<em>none</em>"
         flows = "".join(
             f"<li>{esc(flow.kind)} “{esc(flow.name)}” <span class=\"where\">{esc(flow.file)}:{line}</span></li>"
             for flow, line in lead.flows
         )
-        code = "".join(f'<li>action code <span class="where">{esc(f)}</span></li>' for f in lead.code)
+        code = "".join(f'<li>named in code <span class="where">{esc(f)}</span></li>' for f in lead.code)
         unused = "" if (flows or code) else '<p class="warn">No rule, story or action leads here.</p>'
         blocks.append(
             f'<section class="response" id="r-{esc(name)}"><h3>{esc(name)} '
@@ -152,8 +151,8 @@ def responses_section(content: Content) -> str:
             '<table class="side"><thead><tr><th class="age">Age group</th><th dir="rtl" lang="ar">العربية</th>'
             f'<th>English</th></tr></thead><tbody>{"".join(_response_rows(response))}</tbody></table></section>'
         )
-    toc = " · ".join(f'<a href="#r-{esc(n)}">{esc(n)}</a>' for n in sorted(content.responses))
-    return (f'<h2 id="responses">1. Responses ({len(content.responses)})</h2>'
+    toc = " · ".join(f'<a href="#r-{esc(n)}">{esc(n)}</a>' for n in content.responses)
+    return (f'<h2 id="responses">1. Responses ({len(content.responses)})<span class="ar-title" lang="ar" dir="rtl">الردود</span></h2>'
             '<p>Each response as the child sees it, in Arabic and English, for each age group. '
             '<span class="slot">{slots}</span> are filled in when the message is sent (for example the helpline '
             f'numbers of the child\'s country).</p><p class="toc">{toc}</p>{"".join(blocks)}')
@@ -165,7 +164,7 @@ def canned_section(root: Path) -> str:
         return ""
     data, problem = load_yaml(path, "data/console/canned_responses.yml")
     if problem or not isinstance(data, dict):
-        return '<h2 id="canned">2. Counsellors\' ready-made messages</h2><p class="warn">The file cannot be read.</p>'
+        return '<h2 id="canned">2. Counsellors\' ready-made messages<span class="ar-title" lang="ar" dir="rtl">رسائل المرشدين الجاهزة</span></h2><p class="warn">The file cannot be read.</p>'
     rows = []
     for item in data.get("resources") or []:
         if not isinstance(item, dict):
@@ -176,7 +175,7 @@ def canned_section(root: Path) -> str:
             f'<div class="where" dir="rtl" lang="ar">{esc(title.get("ar", ""))}</div></th>'
             f'<td {_dir("ar")}>{rich_text(str(text.get("ar", "")))}</td><td>{rich_text(str(text.get("en", "")))}</td></tr>'
         )
-    return ('<h2 id="canned">2. Counsellors\' ready-made messages</h2><p>Messages a counsellor can insert, adapt and '
+    return ('<h2 id="canned">2. Counsellors\' ready-made messages<span class="ar-title" lang="ar" dir="rtl">رسائل المرشدين الجاهزة</span></h2><p>Messages a counsellor can insert, adapt and '
             'send (data/console/canned_responses.yml).</p><table class="side"><thead><tr><th class="age">Message'
             f'</th><th dir="rtl" lang="ar">العربية</th><th>English</th></tr></thead><tbody>{"".join(rows)}'
             "</tbody></table>")
@@ -221,10 +220,11 @@ def lexicon_section(content: Content) -> str:
         blocks.append(
             f'<section><h3 id="l-{esc(category)}">{esc(category)} <span class="where">{len(entries)} entries: '
             f'{esc(counts)}</span></h3><p class="covers">{esc(descriptions.get(category, ""))}</p>'
-            '<table class="lexicon"><thead><tr><th>Pattern</th><th>Level</th><th>Language</th><th>Examples it '
+            '<table class="lexicon"><colgroup><col class="c-pattern"><col class="c-level"><col class="c-lang">'
+            '<col class="c-examples"><col class="c-where"></colgroup><thead><tr><th>Pattern</th><th>Level</th><th>Language</th><th>Examples it '
             f"must catch</th><th>Where</th></tr></thead><tbody>{rows}</tbody></table></section>"
         )
-    return (f'<h2 id="lexicon">3. Safety lexicon ({len(content.lexicon)} entries)</h2><p>Words and phrases that '
+    return (f'<h2 id="lexicon">3. Safety lexicon ({len(content.lexicon)} entries)<span class="ar-title" lang="ar" dir="rtl">قاموس السلامة</span></h2><p>Words and phrases that '
             "raise a message's risk level, per category of docs/risk-taxonomy.md. In a pattern, * means any "
             "letters, {a|b} either spelling, [..] optional words, ... a few words in between, @name a shared word "
             f"list (data/safety/README.md).</p>{''.join(blocks) or '<p class=warn>The lexicon is empty.</p>'}")
@@ -241,9 +241,9 @@ def helplines_section(content: Content) -> str:
             f"<tr><td>{esc(helpline.country)}</td><td>{esc(helpline.name_en)}"
             f'<div dir="rtl" lang="ar" class="ar">{esc(helpline.name_ar)}</div></td><td>{esc(kind)}</td>'
             f'<td class="number">{esc(helpline.number)}</td><td class="source">{source}</td>'
-            f"<td{flag}>{esc(helpline.source_kind)}</td><td>{esc(helpline.verified_on)}</td></tr>"
+            f'<td{flag}>{esc(helpline.source_kind)}</td><td class="nowrap">{esc(helpline.verified_on)}</td></tr>'
         )
-    return ('<h2 id="helplines">4. Helplines</h2><p>Every number the assistant can give a child, with the page it '
+    return ('<h2 id="helplines">4. Helplines<span class="ar-title" lang="ar" dir="rtl">خطوط المساندة</span></h2><p>Every number the assistant can give a child, with the page it '
             'was read from. Sources of kind <span class="recheck">news</span> or <span class="recheck">directory'
             "</span> should be re-checked against the service's official site.</p>"
             '<table class="helplines"><thead><tr><th>Country</th><th>Service</th><th>Kind</th><th>Number</th>'
@@ -254,7 +254,7 @@ def helplines_section(content: Content) -> str:
 def problems_section(problems: List[Problem]) -> str:
     errors = sum(1 for p in problems if p.is_error)
     if not problems:
-        return ('<h2 id="check">Content check</h2><p class="ok">The content check (make validate) found no '
+        return ('<h2 id="check">Content check<span class="ar-title" lang="ar" dir="rtl">فحص المحتوى</span></h2><p class="ok">The content check (make validate) found no '
                 "problems.</p>")
     items = []
     for file, file_problems in group_by_file(problems).items():
@@ -263,13 +263,13 @@ def problems_section(problems: List[Problem]) -> str:
             for p in file_problems
         )
         items.append(f"<li><b>{esc(file)}</b><ul>{entries}</ul></li>")
-    return (f'<h2 id="check">Content check</h2><p class="warn">The content check (make validate) found {errors} '
+    return (f'<h2 id="check">Content check<span class="ar-title" lang="ar" dir="rtl">فحص المحتوى</span></h2><p class="warn">The content check (make validate) found {errors} '
             f"error(s) and {len(problems) - errors} warning(s). Content with errors should not be signed off.</p>"
-            f"<details><summary>Show the problems</summary><ul>{''.join(items)}</ul></details>")
+            f"<details{' open' if len(problems) <= 30 else ''}><summary>Show the problems</summary><ul>{''.join(items)}</ul></details>")
 
 
 SIGN_OFF = """
-<h2 id="signoff">5. Clinical sign-off</h2>
+<h2 id="signoff">5. Clinical sign-off<span class="ar-title" lang="ar" dir="rtl">الاعتماد السريري</span></h2>
 <div class="signoff">
 <p>I have read the content of this page (fingerprint <b>{fingerprint}</b>) in both languages.</p>
 <ul class="checks">
@@ -303,11 +303,15 @@ margin:1px 3px;font-size:12px} .leads{display:flex;gap:24px;font-size:13px} .lea
 .button{display:inline-block;border:1px solid #2b6cb0;color:#2b6cb0;border-radius:12px;padding:0 8px;margin:4px 4px 0 0;
 font-size:12px} .variation+.variation{border-top:1px dashed #ccc;margin-top:6px;padding-top:6px}
 .cond{font-size:11px;color:#805ad5} .warn{color:#c05621;font-weight:600} .ok{color:#2f855a;font-weight:600}
-.pattern{font-family:"DejaVu Sans Mono",monospace;font-size:13px} ul.examples{margin:0;padding-inline-start:18px}
+.pattern{font-family:"DejaVu Sans Mono",monospace;font-size:13px} ul.examples{margin:0;padding:0;list-style:none} ul.examples li+li{border-top:1px dotted #ddd}
 .level{border-radius:3px;padding:1px 6px;font-size:12px;color:#fff} .level.imminent{background:#9b2c2c}
 .level.high{background:#c53030} .level.medium{background:#dd6b20} .level.low{background:#718096}
 .covers{font-size:12px;color:#555;margin:0 0 4px} .number{font-weight:700;font-size:15px}
-.source{word-break:break-all;font-size:12px} .recheck{background:#fffaf0;color:#c05621}
+.source{overflow-wrap:anywhere;font-size:12px} td.where{overflow-wrap:anywhere}
+.number,.nowrap,.level{white-space:nowrap} table.lexicon{table-layout:fixed} table.lexicon .pattern{overflow-wrap:anywhere}
+table.lexicon col.c-pattern{width:40%} table.lexicon col.c-level{width:9%} table.lexicon col.c-lang{width:8%}
+table.lexicon col.c-examples{width:31%} table.lexicon col.c-where{width:12%}
+h2 .ar-title{font-weight:normal;color:#2b6cb0;margin-left:16px;display:inline-block} .recheck{background:#fffaf0;color:#c05621}
 .signoff{border:2px solid #2b6cb0;border-radius:6px;padding:14px 18px;page-break-inside:avoid}
 .checks{list-style:none;padding-left:0} .fields{display:grid;grid-template-columns:1fr 1fr;gap:14px 28px;margin-top:14px}
 .fields div,.comments{border-bottom:1px solid #333;height:38px;position:relative}
@@ -365,7 +369,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     root = args.root.resolve()
     out = args.out or (root / DEFAULT_OUT)
     content = Content.load(root)
-    problems = run_checks(root)
+    problems = check_content(content)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(build_page(content, problems), encoding="utf-8")
     errors = sum(1 for p in problems if p.is_error)

@@ -4,11 +4,17 @@ It learns risk levels from the NLU training data (risk_imminent / risk_high / ri
 level; feeling_*, bullying and family_problems give low; every other intent gives none), so it catches risk
 said in words the lexicon does not list. Features are computed on normalize_text() output; a third view, the
 Arabizi skeleton, makes Arabizi spelling variants share features. Probabilities are calibrated (sigmoid,
-3-fold), so the thresholds below mean roughly what they say.
+3-fold) only on request: with ~60 examples per risk level, sigmoid calibration pulls every risk probability
+towards the 'none' prior and kills recall (cross-validated recall of high+ fell from 0.47 to 0.15). The default
+is a class-balanced multinomial logistic regression, whose probabilities are those of a balanced prior; the
+thresholds below were chosen by 5-fold cross-validation on the training data (P(high+) >= 0.35: recall 0.47,
+0.7% of 'none' examples above).
 """
 from __future__ import annotations
 
 import pickle
+
+import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -21,7 +27,7 @@ LOW_INTENTS = frozenset({"bullying", "family_problems"})
 RISK_INTENT_LEVELS = {"risk_imminent": IMMINENT, "risk_high": HIGH, "risk_medium": MEDIUM}
 
 # Recall first: a child at risk who is missed costs far more than a counsellor reading a false alarm.
-DEFAULT_THRESHOLDS = {IMMINENT: 0.5, HIGH: 0.35, MEDIUM: 0.4, LOW: 0.5}
+DEFAULT_THRESHOLDS = {IMMINENT: 0.45, HIGH: 0.35, MEDIUM: 0.4, LOW: 0.5}
 
 
 def level_for_intent(intent: Optional[str]) -> str:
@@ -69,27 +75,48 @@ class RiskClassifier:
 
     @classmethod
     def train(cls, texts: Sequence[str], levels: Sequence[str], seed: int = 42,
-              thresholds: Optional[Dict[str, float]] = None) -> "RiskClassifier":
+              thresholds: Optional[Dict[str, float]] = None, calibrate: bool = False) -> "RiskClassifier":
         """Fit on normalised texts and their levels (needs at least two levels)."""
         from sklearn.pipeline import Pipeline
 
         if len(set(levels)) < 2:
             raise ValueError("the risk classifier needs examples of at least two levels")
         features, model, calibrated = _build_pipeline(seed)
-        smallest = min(list(levels).count(level) for level in set(levels))
-        estimator = calibrated(model, method="sigmoid", cv=min(3, smallest)) if smallest >= 2 else model
+        estimator = model
+        if calibrate:
+            smallest = min(list(levels).count(level) for level in set(levels))
+            estimator = calibrated(model, method="sigmoid", cv=min(3, smallest)) if smallest >= 2 else model
         pipeline = Pipeline([("features", features), ("model", estimator)])
-        pipeline.fit(list(texts), list(levels))
+        pipeline.fit(list(texts), np.asarray(list(levels), dtype=object))
         classes = [str(c) for c in pipeline.classes_]
         return cls(pipeline, classes, dict(thresholds or DEFAULT_THRESHOLDS))
 
     def probabilities(self, normalized_text: str) -> Dict[str, float]:
         """P(level) for every level (levels absent from training get 0)."""
-        row = self.pipeline.predict_proba([normalized_text])[0]
+        row = self._predict_row(normalized_text)
         probabilities = {level: 0.0 for level in LEVELS}
         for level, p in zip(self.classes, row):
             probabilities[level] = float(p)
         return probabilities
+
+    def _predict_row(self, text: str):
+        """predict_proba for one text without the Pipeline/FeatureUnion overhead (about 3x faster).
+
+        Same arithmetic as the pipeline for a plain multinomial LogisticRegression; a calibrated model goes
+        through sklearn.
+        """
+        features = self.pipeline.named_steps["features"]
+        model = self.pipeline.named_steps["model"]
+        if not hasattr(model, "coef_") or getattr(model, "multi_class", "auto") == "ovr" or len(self.classes) < 3:
+            return self.pipeline.predict_proba([text])[0]
+        from scipy.sparse import hstack
+
+        matrix = hstack([transformer.transform([text]) for _, transformer in features.transformer_list]).tocsr()
+        scores = matrix @ model.coef_.T + model.intercept_
+        scores = np.asarray(scores).ravel()
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
 
     def assess(self, normalized_text: str) -> Tuple[str, float, Dict[str, float]]:
         """(level, score, probabilities): the highest level whose cumulative probability passes its threshold.
@@ -137,7 +164,7 @@ class CategoryGuesser:
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)),
             ("model", LogisticRegression(C=5.0, max_iter=3000, random_state=seed)),
         ])
-        pipeline.fit(list(texts), list(categories))
+        pipeline.fit(list(texts), np.asarray(list(categories), dtype=object))
         return cls(pipeline)
 
     def guess(self, normalized_text: str) -> Tuple[str, float]:

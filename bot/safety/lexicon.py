@@ -5,20 +5,21 @@ Files (all under the lexicon directory, default data/safety/):
   lexicon/<category>.yml  entries: pattern, level, language (ar|arabizi|en|emoji), optional requires, examples
   modifiers.yml         idioms/hyperbole, negation cues, escalation cues (see bot.safety.modifiers)
 
-Speed: every entry is compiled once; per category and mode, one combined regex is searched first, and only
-when it hits are the category's single entries searched to say which one matched.
+Speed: every entry is compiled once. Each entry also has "triggers", literal strings one of which must occur
+in any text it matches (bot.safety.notation.TriggerFinder); per message, a substring test of every trigger
+(an Aho-Corasick-like prefilter) picks the few entries whose regex is worth running.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import yaml
 
 from bot.safety.levels import CATEGORIES, LEVELS
-from bot.safety.notation import AR, ARABIZI, ARABIZI_TAG, EMOJI, EN, MODES, Compiler, PatternError, script_of
+from bot.safety.notation import AR, ARABIZI, ARABIZI_TAG, EMOJI, EN, MODES, Compiler, PatternError, TriggerFinder, script_of
 from bot.safety.text import PreparedText, Span
 
 LANGUAGES = (AR, ARABIZI, EN, EMOJI)
@@ -33,7 +34,7 @@ class Entry:
     level: str
     language: str
     regex: "re.Pattern[str]"
-    requires: List[Tuple[str, "re.Pattern[str]"]] = field(default_factory=list)
+    requires: List["Compiled"] = field(default_factory=list)
     examples: List[str] = field(default_factory=list)
     source: str = ""
 
@@ -77,7 +78,15 @@ def _read_yaml(path: Path) -> Dict[str, Any]:
         return yaml.safe_load(handle) or {}
 
 
-def compile_any_mode(compiler: Compiler, pattern: str) -> List[Tuple[str, "re.Pattern[str]"]]:
+class Compiled(NamedTuple):
+    """A pattern compiled for one mode, with its prefilter triggers (None: always search)."""
+
+    mode: str
+    regex: "re.Pattern[str]"
+    triggers: Optional[frozenset]
+
+
+def compile_any_mode(compiler: Compiler, pattern: str) -> List[Compiled]:
     """Compile a `requires` item or modifier cue in the mode(s) its script says.
 
     Arabic script → ar; Latin → en, or arabizi when tagged "az:"; emoji → emoji; a pattern made only of
@@ -89,10 +98,11 @@ def compile_any_mode(compiler: Compiler, pattern: str) -> List[Tuple[str, "re.Pa
         pattern = pattern[len(ARABIZI_TAG):]
     else:
         modes = {"ar": (AR,), "latin": (EN,), "emoji": (EMOJI,), "concept": MODES}[script_of(pattern)]
+    finder = TriggerFinder(compiler)
     compiled = []
     for mode in modes:
         try:
-            compiled.append((mode, re.compile(compiler.compile(pattern, mode))))
+            compiled.append(Compiled(mode, re.compile(compiler.compile(pattern, mode)), finder.of(pattern, mode)))
         except PatternError as error:
             if len(modes) == 1 or ("has no" not in str(error) and "no required word" not in str(error)):
                 raise
@@ -101,13 +111,14 @@ def compile_any_mode(compiler: Compiler, pattern: str) -> List[Tuple[str, "re.Pa
     return compiled
 
 
-def search_any(compiled: List[Tuple[str, "re.Pattern[str]"]], prepared: PreparedText) -> List[Span]:
+def search_any(compiled: List[Compiled], prepared: PreparedText) -> List[Span]:
     """Token spans of every match of a multi-mode pattern in a message."""
     spans = []
-    for mode, regex in compiled:
+    for mode, regex, triggers in compiled:
         view = prepared.view(mode)
-        if view:
-            spans.extend(prepared.token_span(mode, m.start(), m.end()) for m in regex.finditer(view))
+        if not view or (triggers is not None and not any(trigger in view for trigger in triggers)):
+            continue
+        spans.extend(prepared.token_span(mode, m.start(), m.end()) for m in regex.finditer(view))
     return spans
 
 
@@ -118,13 +129,17 @@ class Lexicon:
         self.data = data
         self.compiler = Compiler({name: list(items) for name, items in (data.get("concepts") or {}).items()})
         self.entries: List[Entry] = [self._compile_entry(raw) for raw in data.get("entries", [])]
-        self._groups: List[Tuple[str, "re.Pattern[str]", List[Entry]]] = []
-        grouped: Dict[Tuple[str, str], List[Entry]] = {}
-        for entry in self.entries:
-            grouped.setdefault((entry.category, entry.language), []).append(entry)
-        for (category, mode), entries in sorted(grouped.items()):
-            combined = re.compile("|".join(f"(?:{e.regex.pattern})" for e in entries))
-            self._groups.append((mode, combined, entries))
+        # Prefilter: per mode, which entries each trigger string unlocks, and entries without a trigger.
+        finder = TriggerFinder(self.compiler)
+        self._by_trigger: Dict[str, Dict[str, List[int]]] = {mode: {} for mode in MODES}
+        self._always: Dict[str, List[int]] = {mode: [] for mode in MODES}
+        for index, entry in enumerate(self.entries):
+            triggers = finder.of(entry.pattern, entry.language)
+            if triggers is None:
+                self._always[entry.language].append(index)
+            else:
+                for trigger in triggers:
+                    self._by_trigger[entry.language].setdefault(trigger, []).append(index)
 
     @classmethod
     def from_directory(cls, directory: Path) -> "Lexicon":
@@ -159,20 +174,31 @@ class Lexicon:
             source=raw.get("source", ""),
         )
 
+    def candidates(self, prepared: PreparedText) -> List[Tuple[str, Entry]]:
+        """(mode, entry) pairs worth running on this message: a trigger of theirs occurs in its view."""
+        chosen: List[Tuple[str, Entry]] = []
+        for mode in MODES:
+            view = prepared.view(mode)
+            if not view:
+                continue
+            indexes = set(self._always[mode])
+            for trigger, entry_indexes in self._by_trigger[mode].items():
+                if trigger in view:
+                    indexes.update(entry_indexes)
+            chosen.extend((mode, self.entries[i]) for i in sorted(indexes))
+        return chosen
+
     def find(self, prepared: PreparedText) -> List[Hit]:
         """Every entry that matches the message (each match of each entry, with its token span)."""
         hits: List[Hit] = []
-        for mode, combined, entries in self._groups:
+        for mode, entry in self.candidates(prepared):
             view = prepared.view(mode)
-            if not view or combined.search(view) is None:
+            matches = list(entry.regex.finditer(view))
+            if not matches:
                 continue
-            for entry in entries:
-                matches = list(entry.regex.finditer(view))
-                if not matches:
-                    continue
-                if entry.requires and not search_any(entry.requires, prepared):
-                    continue
-                for match in matches:
-                    span = prepared.token_span(mode, match.start(), match.end())
-                    hits.append(Hit(entry, span, prepared.excerpt(span), entry.level))
+            if entry.requires and not search_any(entry.requires, prepared):
+                continue
+            for match in matches:
+                span = prepared.token_span(mode, match.start(), match.end())
+                hits.append(Hit(entry, span, prepared.excerpt(span), entry.level))
         return hits

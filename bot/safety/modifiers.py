@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Tuple
 
 from bot.safety.levels import HIGH, IMMINENT, LOW, MEDIUM, NONE
 from bot.safety.arabizi import skeleton_view
-from bot.safety.lexicon import Hit, compile_any_mode, search_any
+from bot.safety.lexicon import Compiled, Hit, compile_any_mode, search_any
 from bot.safety.notation import ARABIZI, Compiler, PatternError
 from bot.safety.text import PreparedText, Span
 
@@ -25,9 +25,9 @@ from bot.safety.text import PreparedText, Span
 @dataclass
 class Cue:
     pattern: str
-    compiled: List[Tuple[str, "re.Pattern[str]"]]
+    compiled: List[Compiled]
     examples: List[str] = field(default_factory=list)
-    unless: List[Tuple[str, "re.Pattern[str]"]] = field(default_factory=list)  # idiom off when these appear
+    unless: List[Compiled] = field(default_factory=list)  # idiom off when these appear
 
 
 @dataclass
@@ -49,7 +49,7 @@ class Modifiers:
         # A negation must end exactly where the matched words begin: anchor each cue at the end.
         self._negation_tails = [
             (mode, re.compile(f"(?:{regex.pattern})(?:[\\W_]*)$" if mode != ARABIZI else f"(?:{regex.pattern}) ?$"))
-            for cue in self.negations for mode, regex in cue.compiled
+            for cue in self.negations for mode, regex, _ in cue.compiled
         ]
         escalation = data.get("escalation") or {}
         self.escalation_categories = set(escalation.get("categories") or [])

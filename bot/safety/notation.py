@@ -14,7 +14,9 @@ How a word matches depends on the script ("mode"):
            ال لل before, ني ي ك ه ها هم نا كم و وا ين ون ات ت ش after), so وبدي, فالمدرسه, بموت match.
   en       on normalize_text() output, whole words, case-folded.
   arabizi  on the Arabizi skeleton of the message (bot.safety.arabizi): pattern words are skeletonised too,
-           and Arabizi clitics (w-, f-, b-, l-, el-, 7a-; -ni, -ak, -ha, -hom, -sh ...) are allowed.
+           and Arabizi clitics (w-, f-, b-, l-, el-, 7a-; -ni, -ak, -ha, -hom, -sh ...) are allowed on words
+           of three or more consonants; two-consonant words match their skeleton exactly, and shorter ones
+           ("ma", "7a") match only as written, so that English words are not mistaken for Arabizi.
   emoji    the emoji themselves, tolerant of skin tones and variation selectors.
 """
 from __future__ import annotations
@@ -315,11 +317,14 @@ class Compiler:
         return "(?:" + "|".join(options) + ")", optional
 
     def _word(self, word: Word, mode: str) -> str:
+        short_skeleton = False
         if mode == ARABIZI:
             literal = "".join(p.text for p in word.pieces) if all(isinstance(p, Literal) for p in word.pieces) else None
             if literal is not None and len(skeleton(literal)) < 2 and raw_form(literal):
                 # Too short to match loosely ("ma", "7a", "3a"): match the word as written, in the raw half.
                 return f"(?<![^ ])[a-z]*/{re.escape(raw_form(literal))}(?![^ ])"
+            # Two consonants ("mt", "hs") plus a clitic would match English words ("this" = t+hs): no clitics.
+            short_skeleton = literal is not None and len(skeleton(literal)) < 3
         body = "".join(self._piece(piece, mode) for piece in word.pieces)
         if not body:
             return ""
@@ -329,7 +334,7 @@ class Compiler:
         if mode == EN:
             return f"(?<![a-z0-9']){body}(?![a-z0-9'])"
         if mode == ARABIZI:
-            prefix, suffix = ("", "") if word.exact else (_AZ_PREFIX, _AZ_SUFFIX)
+            prefix, suffix = ("", "") if word.exact or short_skeleton else (_AZ_PREFIX, _AZ_SUFFIX)
             return f"(?<![^ ]){prefix}{body}{suffix}/[a-z0-9]*(?![^ ])"
         return body
 
@@ -349,6 +354,81 @@ class Compiler:
         if mode == EMOJI:
             return "".join(re.escape(char) + _EMOJI_TAIL for char in text if char not in "\ufe0f\u200d")
         return re.escape(text)
+
+
+class TriggerFinder:
+    """Literal strings, at least one of which is in any text a pattern matches ("triggers").
+
+    The lexicon checks which triggers occur in a message (plain substring tests, fast) and runs only the
+    regexes of entries with a trigger present: an Aho-Corasick-like prefilter. None means "no safe
+    trigger": that pattern is always run.
+    """
+
+    def __init__(self, compiler: "Compiler"):
+        self.compiler = compiler
+
+    def of(self, pattern: str, mode: str) -> Optional[frozenset]:
+        if mode == AR:
+            pattern = normalize_text(pattern)
+        elif mode in (EN, ARABIZI):
+            pattern = pattern.lower().replace("’", "'")
+        return self._sequence(parse(pattern), mode)
+
+    def _sequence(self, sequence: Sequence_, mode: str) -> Optional[frozenset]:
+        best: Optional[frozenset] = None
+        for element in sequence.elements:
+            if isinstance(element, Gap) or (isinstance(element, Alternatives) and element.optional):
+                continue
+            found = self._element(element, mode)
+            if found is None or (isinstance(element, Alternatives) and any(not o.elements for o in element.options)):
+                continue
+            if best is None or min(map(len, found)) > min(map(len, best)):
+                best = found
+        return best
+
+    def _element(self, element, mode: str) -> Optional[frozenset]:
+        if isinstance(element, Concept):
+            items = [str(i).strip() for i in self.compiler.concepts.get(element.name, [])
+                     if mode_accepts(mode, str(i), element.name)]
+            items = [i[len(ARABIZI_TAG):] if i.startswith(ARABIZI_TAG) else i for i in items]
+            return self._union(items, mode)
+        if isinstance(element, Alternatives):
+            found: set = set()
+            for option in element.options:
+                sub = self._sequence(option, mode)
+                if sub is None:
+                    return None
+                found |= sub
+            return frozenset(found) if found else None
+        return self._word(element, mode)
+
+    def _union(self, patterns, mode: str) -> Optional[frozenset]:
+        found: set = set()
+        for pattern in patterns:
+            try:
+                sub = self.of(pattern, mode)
+            except PatternError:
+                return None
+            if sub is None:
+                return None
+            found |= sub
+        return frozenset(found) if found else None
+
+    def _word(self, word: Word, mode: str) -> Optional[frozenset]:
+        literals = [p.text for p in word.pieces if isinstance(p, Literal)]
+        if mode == ARABIZI:
+            if all(isinstance(p, Literal) for p in word.pieces):
+                text = "".join(literals)
+                if len(skeleton(text)) < 2:
+                    return frozenset({"/" + raw_form(text)}) if raw_form(text) else None
+            literals = [skeleton(text) for text in literals]
+        elif mode == EMOJI:
+            literals = [text.replace("\ufe0f", "").replace("\u200d", "")[:1] for text in literals]
+        literals = [text for text in literals if text]
+        if not literals:
+            return None
+        longest = max(literals, key=len)
+        return frozenset({longest}) if len(longest) >= (1 if mode == EMOJI else 2) else None
 
 
 def _separator(mode: str) -> str:

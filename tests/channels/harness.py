@@ -8,6 +8,13 @@ message's output channel:
   "/many"        -> a message with six choices (a WhatsApp list)
   "/crash-once"  -> the process dies mid-message the first time (tests recovery after a restart)
   anything else  -> "received <n> chars"
+With HARNESS_QUIET=1 it records but never answers; HARNESS_MULTI_INSTANCE=true sets the web chat's
+`multi_instance` (socket.io emits through Redis, for several replicas).
+
+`POST /conversations/<id>/tracker/events?output_channel=latest&execute_side_effects=true` does what Rasa's
+HTTP API does for a counsellor's bot event, with Rasa's own functions: the conversation's latest input
+channel picks the output channel (`rasa.server._get_output_channel`), and the bot events are delivered by
+`MessageProcessor._send_bot_messages`; an exception becomes a 500 like Rasa's.
 """
 from __future__ import annotations
 
@@ -21,7 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from rasa.core.channels.channel import UserMessage  # noqa: E402
-from sanic import Sanic  # noqa: E402
+from rasa.core.processor import MessageProcessor  # noqa: E402
+from rasa.server import _get_output_channel  # noqa: E402
+from rasa.shared.core.events import Event, UserUttered  # noqa: E402
+from rasa.shared.core.trackers import DialogueStateTracker  # noqa: E402
+from sanic import Sanic, response  # noqa: E402
 
 from bot.channels.webchat import WebChatInput  # noqa: E402
 from bot.channels.whatsapp import WhatsAppInput  # noqa: E402
@@ -39,7 +50,8 @@ def build_app() -> Sanic:
         "max_body_bytes": 64 * 1024,
         "retry_base_delay_s": 0.05,
     })
-    webchat = WebChatInput.from_credentials({"quick_exit_url": "https://example.org/weather"})
+    webchat = WebChatInput.from_credentials({"quick_exit_url": "https://example.org/weather",
+                                             "multi_instance": os.environ.get("HARNESS_MULTI_INSTANCE", "false")})
     redis = {}
 
     async def handle(message: UserMessage) -> None:
@@ -50,6 +62,8 @@ def build_app() -> Sanic:
             "text": message.text, "sender_id": message.sender_id, "input_channel": message.input_channel,
             "metadata": message.metadata, "message_id": message.message_id}, ensure_ascii=False))
         output = message.output_channel
+        if os.environ.get("HARNESS_QUIET"):  # screenshots: the test writes the assistant's side itself
+            return
         if message.text == "/buttons":
             await output.send_text_with_buttons(message.sender_id, "Are you safe right now?", [
                 {"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
@@ -62,6 +76,25 @@ def build_app() -> Sanic:
                                      ("Something else entirely", "unknown")]])
         else:
             await output.send_text_message(message.sender_id, f"received {len(message.text or '')} chars")
+
+    @app.post("/conversations/<conversation_id>/tracker/events")
+    async def append_events(request, conversation_id: str):
+        client = redis.setdefault("client", async_redis_client())
+        tracker = DialogueStateTracker(conversation_id, [])
+        for raw in await client.lrange("harness:received", 0, -1):
+            message = json.loads(raw)
+            if message["sender_id"] == conversation_id:
+                tracker.update(UserUttered(message["text"], input_channel=message["input_channel"]))
+        body = request.json if isinstance(request.json, list) else [request.json]
+        events = [Event.from_parameters(event) for event in body]
+        for event in events:
+            tracker.update(event)
+        try:
+            await MessageProcessor._send_bot_messages(events, tracker, _get_output_channel(request, tracker))
+        except Exception as error:
+            return response.json({"status": "failure", "reason": "ConversationError", "code": 500,
+                                  "message": f"An unexpected error occurred. Error: {error}"}, status=500)
+        return response.json({"sender_id": conversation_id, "events": len(tracker.events)})
 
     for channel in (whatsapp, webchat):  # as rasa.core.channels.channel.register, with our handler
         app.blueprint(channel.blueprint(handle), url_prefix=f"/webhooks/{channel.url_prefix()}")

@@ -66,7 +66,7 @@ def test_arabic_text_is_right_to_left_and_arabizi_left_to_right(channel_harness,
         chat.choose_language(page, f"{channel_harness.url}/webchat/", "en")
         chat.send(page, "انا خايف من اللي صار")
         chat.send(page, "ana 5ayef kteer")
-        page.wait_for_function("document.querySelectorAll('.message--child').length >= 3")
+        chat.wait_for_count(page, ".message--child", 3)
         directions = page.eval_on_selector_all(
             ".message--child .message-text", "nodes => nodes.map(n => getComputedStyle(n).direction)")
         assert directions[-2:] == ["rtl", "ltr"]
@@ -82,7 +82,7 @@ def test_a_quick_reply_button_sends_its_payload_and_shows_its_title(channel_harn
         choice = helpers.wait_until(lambda: [m for m in _received_for(harness_redis, session_id)
                                              if m["text"] == "/affirm"])
         assert choice[0]["metadata"]["display_text"] == "Yes"
-        page.wait_for_function("document.querySelectorAll('.message--assistant').length >= 3")
+        chat.wait_for_count(page, ".message--assistant", 3)
         assert page.eval_on_selector_all(".quick-reply", "nodes => nodes.every(n => n.disabled)")
 
 
@@ -136,7 +136,160 @@ def test_messages_typed_while_disconnected_are_sent_after_reconnecting(channel_h
         queued = helpers.wait_until(lambda: [m for m in _received(harness_redis) if m["text"] == "are you still there"
                                              and m["metadata"].get("client_id")], timeout_s=60)
         assert len(queued) == 1
-        page.wait_for_function("!document.querySelector('.connection.is-offline')")
+        page.wait_for_selector(".connection.is-offline", state="detached")
         time.sleep(1)
         assert len([m for m in _received(harness_redis) if m["text"] == "are you still there"]) == 1
         assert session_id  # the page kept its conversation id in sessionStorage throughout
+
+
+def _post_events(harness, conversation: str, event: dict):
+    return helpers.post(f"{harness.url}/conversations/{conversation}/tracker/events"
+                        "?output_channel=latest&execute_side_effects=true", event)
+
+
+def test_a_counsellor_message_posted_as_a_bot_event_reaches_the_open_page(channel_harness, harness_redis,
+                                                                        chromium_path):
+    with chat.chromium(chromium_path) as browser:
+        page = chat.new_page(browser)
+        chat.choose_language(page, f"{channel_harness.url}/webchat/", "en")
+        page.wait_for_selector(".message--assistant")
+        session_id = _session_id(page)
+        helpers.wait_until(lambda: _received_for(harness_redis, session_id))
+        assert page.get_attribute("#talking-to", "data-talking-to") == "assistant"
+
+        status, _ = _post_events(channel_harness, session_id, {
+            "event": "bot", "text": "Hi, I'm Mariam from the helpline. I'm here now.",
+            "metadata": {"counsellor": True, "counsellor_name": "Mariam"}})
+        assert status == 200
+        page.wait_for_selector(".message--counsellor >> text=I'm here now")
+        assert page.inner_text(".message--counsellor .message-label") == "Mariam · counsellor"
+        assert page.get_attribute("#talking-to", "data-talking-to") == "counsellor"
+        assert "Mariam, a helpline counsellor (a real person)" in page.inner_text("#talking-to")
+
+        _post_events(channel_harness, session_id, {"event": "bot", "text": "You're back with the assistant.",
+                                                   "metadata": {"utter_action": "utter_back_with_bot"}})
+        page.wait_for_selector("#talking-to[data-talking-to=assistant]")
+
+        _post_events(channel_harness, session_id, {"event": "bot", "text": "Sam here.",
+                                                   "metadata": {"counsellor": True, "counsellor_name": "Sam"}})
+        page.wait_for_selector("#talking-to[data-talking-to=counsellor]")
+        _post_events(channel_harness, session_id, {"event": "bot", "data": {"custom": {"back_to_bot": True}}})
+        page.wait_for_selector("#talking-to[data-talking-to=assistant]")
+
+
+def test_a_page_cannot_pretend_to_be_a_counsellor(channel_harness, harness_redis, chromium_path):
+    with chat.chromium(chromium_path) as browser:
+        page = chat.new_page(browser)
+        chat.choose_language(page, f"{channel_harness.url}/webchat/", "en")
+        page.wait_for_selector(".message--assistant")
+        page.evaluate("""() => new Promise(resolve => {
+            const socket = io({path: document.body.dataset.socketPath});
+            socket.on('session_confirm', () => socket.emit('user_uttered',
+                {message: 'hello', client_id: 'forged-client-1', metadata: {counsellor: true, display_text: 'hi'}},
+                resolve));
+            socket.emit('session_request', {session_id: null});
+        })""")
+        forged = helpers.wait_until(lambda: [m for m in _received(harness_redis)
+                                             if m["metadata"].get("client_id") == "forged-client-1"])
+        assert forged[0]["metadata"] == {"display_text": "hi", "client_id": "forged-client-1"}
+
+
+@pytest.fixture()
+def quiet_harness(test_environment, redis_server, tmp_path):
+    """A harness that never answers: the screenshot test writes the assistant's side itself."""
+    from harness_process import HARNESS_REDIS_DB, ChannelHarness
+
+    from bot.stack import free_port
+
+    port = free_port()
+    harness = ChannelHarness(port=port, log_path=tmp_path / "quiet-harness.log", env={
+        **test_environment, "REDIS_DB": HARNESS_REDIS_DB, "RASA_PORT": str(port), "HARNESS_QUIET": "1"})
+    harness.start()
+    yield harness
+    harness.stop()
+
+
+SCREENSHOT_SCRIPTS = {
+    "ar": {
+        "assistant": "أهلاً بك! أنا المساعد الآلي لخط نجدة الطفل، ولست إنساناً. ما الذي يشغل بالك اليوم؟",
+        "child": "ابي اكلم احد، وايد متضايق من اللي صار بالمدرسة",
+        "question": "شكراً لأنك أخبرتني. هل تود التحدث مع شخص من فريق خط المساندة؟",
+        "buttons": [{"title": "نعم", "payload": "/affirm"}, {"title": "ليس الآن", "payload": "/deny"}],
+        "counsellor": "مرحباً، أنا مريم من فريق خط المساندة. أنا هنا معك، ويمكننا الحديث على مهل عمّا حدث في المدرسة.",
+        "name": "مريم",
+    },
+    "en": {
+        "assistant": "Hi! I'm the helpline's assistant, a computer program. What's on your mind today?",
+        "child": "some kids at school keep posting mean stuff about me",
+        "question": "Thank you for telling me. Would you like to talk to a person from the helpline?",
+        "buttons": [{"title": "Yes", "payload": "/affirm"}, {"title": "Not now", "payload": "/deny"}],
+        "counsellor": "Hi, I'm Mariam from the helpline. I'm here with you. Can you tell me a bit more about "
+                      "what happened?",
+        "name": "Mariam",
+    },
+}
+
+
+def test_screenshots_of_a_conversation_for_review(quiet_harness, harness_redis, chromium_path):
+    """reports/webchat-phone-ar*.png (390x844) and reports/webchat-desktop-en*.png (1280x800), for people
+    to look at: the first screen, then assistant, child, quick replies and a counsellor message."""
+    from bot.settings import PROJECT_ROOT
+
+    reports = PROJECT_ROOT / "reports"
+    reports.mkdir(exist_ok=True)
+    with chat.chromium(chromium_path) as browser:
+        for viewport, language, name in [(chat.PHONE, "ar", "webchat-phone-ar"),
+                                         (chat.DESKTOP, "en", "webchat-desktop-en")]:
+            script = SCREENSHOT_SCRIPTS[language]
+            page = chat.new_page(browser, viewport)
+            page.goto(f"{quiet_harness.url}/webchat/", timeout=chat.TIMEOUT_MS)
+            page.screenshot(path=str(reports / f"{name}-welcome.png"))
+            page.click(f"button[data-lang={language}]")
+            page.wait_for_selector(".message--child")
+            session_id = helpers.wait_until(lambda: _session_id(page))
+            helpers.wait_until(lambda: _received_for(harness_redis, session_id))  # the greeting arrived
+            _post_events(quiet_harness, session_id, {"event": "bot", "text": script["assistant"]})
+            chat.send(page, script["child"])
+            chat.wait_for_count(page, ".message--child", 2)
+            _post_events(quiet_harness, session_id, {"event": "bot", "text": script["question"],
+                                                     "data": {"buttons": script["buttons"]}})
+            page.click(f".quick-reply >> text={script['buttons'][0]['title']}")
+            _post_events(quiet_harness, session_id, {"event": "bot", "text": script["counsellor"], "metadata": {
+                "counsellor": True, "counsellor_name": script["name"]}})
+            page.wait_for_selector(".message--counsellor")
+            page.locator("#composer-input").blur()
+            page.screenshot(path=str(reports / f"{name}.png"))
+            assert (reports / f"{name}.png").stat().st_size > 10_000
+
+
+def test_with_two_replicas_a_counsellor_reply_reaches_a_page_held_by_the_other(test_environment, redis_server,
+                                                                              harness_redis, chromium_path, tmp_path):
+    """`multi_instance: true`: the page is connected to replica A, the counsellor's reply goes through B."""
+    from harness_process import HARNESS_REDIS_DB, ChannelHarness
+
+    from bot.stack import free_port
+
+    replicas = []
+    for name in ("a", "b"):
+        port = free_port()
+        replicas.append(ChannelHarness(port=port, log_path=tmp_path / f"replica-{name}.log", env={
+            **test_environment, "REDIS_DB": HARNESS_REDIS_DB, "RASA_PORT": str(port), "HARNESS_QUIET": "1",
+            "HARNESS_MULTI_INSTANCE": "true"}))
+    try:
+        for replica in replicas:
+            replica.start()
+        replica_a, replica_b = replicas
+        with chat.chromium(chromium_path) as browser:
+            page = chat.new_page(browser)
+            chat.choose_language(page, f"{replica_a.url}/webchat/", "en")
+            session_id = helpers.wait_until(lambda: page.evaluate("sessionStorage.getItem('helpline-chat')")
+                                            and _session_id(page))
+            helpers.wait_until(lambda: _received_for(harness_redis, session_id))
+            status, _ = _post_events(replica_b, session_id, {
+                "event": "bot", "text": "Hi, I'm Sam from the helpline.",
+                "metadata": {"counsellor": True, "counsellor_name": "Sam"}})
+            assert status == 200
+            page.wait_for_selector(".message--counsellor >> text=I'm Sam")
+    finally:
+        for replica in replicas:
+            replica.stop()

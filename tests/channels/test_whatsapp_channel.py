@@ -218,3 +218,40 @@ def test_a_message_interrupted_by_a_crash_is_handled_after_the_restart(channel_h
     received = wa.wait_until(lambda: wa.received_by_assistant(harness_redis, conversation), timeout_s=30)
     assert received[0]["text"] == "/crash-once"
     wa.wait_until(lambda: wa.sent_to(fake_graph_api, wa_id))
+
+
+# -- counsellor replies through the API path Rasa uses -------------------------------------------------------
+
+def _post_events(harness, conversation: str, event: dict):
+    return wa.post(f"{harness.url}/conversations/{conversation}/tracker/events"
+                   "?output_channel=latest&execute_side_effects=true", event)
+
+
+def test_a_counsellor_reply_posted_as_a_bot_event_reaches_whatsapp(channel_harness, harness_redis, fake_graph_api,
+                                                                 test_environment, secret):
+    wa_id = wa.new_wa_id()
+    wa.post(channel_harness.whatsapp_webhook, wa.text(wa_id, "I need to talk to a person"), app_secret=secret)
+    conversation = conversation_id(test_environment, wa_id)
+    wa.wait_until(lambda: wa.received_by_assistant(harness_redis, conversation))
+    status, _ = _post_events(channel_harness, conversation, {
+        "event": "bot", "text": "مرحباً، أنا مريم من فريق المساندة. أنا معك.",
+        "metadata": {"counsellor": True, "counsellor_name": "مريم"}})
+    assert status == 200
+    bodies = [message["text"]["body"] for message in wa.sent_to(fake_graph_api, wa_id) if message["type"] == "text"]
+    assert "*مريم*\nمرحباً، أنا مريم من فريق المساندة. أنا معك." in bodies
+
+
+def test_a_counsellor_reply_after_24_hours_gets_the_window_error_from_the_api(channel_harness, harness_redis,
+                                                                            fake_graph_api, test_environment, secret):
+    wa_id = wa.new_wa_id()
+    wa.post(channel_harness.whatsapp_webhook, wa.text(wa_id, "hi", timestamp=int(time.time()) - 30 * 3600),
+            app_secret=secret)
+    conversation = conversation_id(test_environment, wa_id)
+    wa.wait_until(lambda: wa.received_by_assistant(harness_redis, conversation))
+    before = len(wa.sent_to(fake_graph_api, wa_id))
+    status, body = _post_events(channel_harness, conversation, {
+        "event": "bot", "text": "Are you ok?", "metadata": {"counsellor": True, "counsellor_name": "Sam"}})
+    assert status == 500
+    assert "WhatsApp delivery failed (window_closed)" in body["message"]
+    assert "the child last wrote 30 hours ago" in body["message"]
+    assert len(wa.sent_to(fake_graph_api, wa_id)) == before

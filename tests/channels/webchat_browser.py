@@ -9,7 +9,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync"]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-# The machine is shared and sometimes slow: generous timeouts, the tests stay deterministic.
+# The machine is shared and sometimes slow: generous timeouts, the tests stay deterministic. Tests wait with
+# selectors, not `wait_for_function(string)`: polling a string predicate needs eval, which the page's CSP forbids.
 TIMEOUT_MS = 60_000
 
 
@@ -60,3 +61,8 @@ def send(page, text: str) -> None:
 
 def assistant_messages(page) -> List[str]:
     return page.eval_on_selector_all(".message--assistant .message-text", "nodes => nodes.map(n => n.innerText)")
+
+
+def wait_for_count(page, selector: str, count: int) -> None:
+    """Wait until at least `count` elements match (no page-side eval: the page's CSP forbids it)."""
+    page.locator(selector).nth(count - 1).wait_for()

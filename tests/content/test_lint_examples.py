@@ -18,7 +18,7 @@ def test_an_example_mixing_scripts_counts_towards_no_script_and_the_editor_is_to
 
 def test_risk_intents_need_more_examples_than_small_talk():
     problems = run_check("clean", check_example_counts)
-    assert problems == []  # risk_high in the clean fixture has 30/10/30, greet has 15/5/15
+    assert problems == []  # risk_high in the clean fixture has 30/10/30 (needs 20/8/20), greet 15/5/15
 
 
 def test_the_same_example_under_two_intents_is_reported_even_when_spelled_with_another_hamza():

@@ -1,5 +1,5 @@
 """Specification: lexicon entries use the taxonomy's labels and the real matcher catches their examples."""
-from bot.content.checks.lexicon import check_lexicon_examples, check_lexicon_labels
+from bot.content.checks.lexicon import check_lexicon_examples, check_lexicon_labels, check_modifier_examples
 
 from .helpers import only, run_check
 
@@ -47,3 +47,22 @@ def test_entries_with_wrong_labels_are_reported_once():
 def test_a_correct_lexicon_passes():
     assert run_check("clean", check_lexicon_labels) == []
     assert run_check("clean", check_lexicon_examples) == []
+
+
+def test_a_negation_example_that_stays_high_is_an_error_at_its_line():
+    problems = run_check("lexicon_broken", check_modifier_examples)
+    problem = only(problems, '"no way i will kill myself"')
+    assert (problem.file, problem.line, problem.severity) == ("data/safety/modifiers.yml", 11, "error")
+    assert 'still gets risk level "high"' in problem.message
+
+
+def test_an_idiom_that_does_not_cover_its_example_is_a_warning():
+    problem = only(run_check("lexicon_broken", check_modifier_examples), '"haha i want to kill myself"')
+    assert (problem.line, problem.severity) == (5, "warning")
+    assert "does not match its own example" in problem.message
+
+
+def test_working_modifier_examples_pass():
+    problems = run_check("lexicon_broken", check_modifier_examples)
+    assert not any('example "i would never kill myself"' in p.message or 'example "dying of laughter"' in p.message
+                   for p in problems)

@@ -151,6 +151,7 @@
     var lang = state.lang || "ar";
     document.documentElement.setAttribute("lang", lang);
     document.documentElement.setAttribute("dir", lang === "ar" ? "rtl" : "ltr");
+    body.setAttribute("data-language", lang);
     el.inputLabel.textContent = t("composerLabel");
     el.input.setAttribute("placeholder", t("placeholder"));
     el.sendButton.textContent = t("send");

@@ -230,9 +230,11 @@
     $("packet-status").textContent = t.status + (t.position ? " · #" + t.position + " in queue" : "");
     $("fact-language").textContent = LANGUAGE_NAMES[t.language] || t.language;
     $("fact-age").textContent = AGE_NAMES[t.age_group] || t.age_group;
-    $("fact-country").textContent = (data.helplines.name_en || t.country || "unknown") + (t.country ? " (" + t.country + ")" : "");
+    $("fact-country").textContent = t.country ? (data.helplines.name_en || t.country) + " (" + t.country + ")" :
+      "not known (numbers: " + (data.helplines.name_en || "default") + ")";
     $("fact-channel").textContent = t.channel;
-    $("fact-waiting").textContent = clock(t.waiting_since_ms) + " (" + duration(t.waiting_s) + ")";
+    $("fact-waiting").textContent = clock(t.waiting_since_ms) + (t.claimed_at_ms ?
+      " (waited " + duration((t.claimed_at_ms - t.waiting_since_ms) / 1000) + ")" : " (" + duration(t.waiting_s) + ")");
     $("fact-counsellor").textContent = t.counsellor || "–";
 
     var categories = $("packet-categories");
@@ -242,15 +244,16 @@
     var helplines = $("helpline-list");
     clear(helplines);
     data.helplines.numbers.forEach(function (n) {
-      helplines.appendChild(el("li", {}, [el("span", { class: "number", text: n.number }), " – " + n.name + " ",
-        el("span", { dir: "rtl", lang: "ar", text: "(" + n.name_ar + ")" })]));
+      helplines.appendChild(el("li", {}, [el("span", { class: "number", text: n.number }), " – " + n.name + " · ",
+        el("bdi", { dir: "rtl", lang: "ar", text: n.name_ar })]));
     });
 
     var evidence = $("evidence-list");
     clear(evidence);
     t.evidence.forEach(function (e) {
-      evidence.appendChild(el("li", {}, [riskBadge(e.level), " " + (e.category || "") + ": ",
-        el("mark", { class: "evidence level-" + (e.level || "none"), dir: "auto", text: e.matched || e.pattern || "" }),
+      var what = e.matched ? el("mark", { class: "evidence level-" + (e.level || "none"), dir: "auto", text: e.matched }) :
+        el("span", { class: "hint", text: e.pattern || "the whole message" });
+      evidence.appendChild(el("li", {}, [riskBadge(e.level), " " + (e.category || "") + ": ", what,
         el("span", { class: "hint", text: " (" + (e.detector || "?") + ")" })]));
     });
     $("evidence-count").textContent = t.evidence.length;
@@ -316,9 +319,16 @@
     return nodes;
   }
 
+  // The transcript follows new messages unless the counsellor scrolled up to read (then it keeps their place).
+  $("transcript").addEventListener("scroll", function () {
+    var list = $("transcript");
+    if (!state.rendering) { state.pinnedToEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40; }
+  });
+
   function renderTranscript(data) {
     var list = $("transcript");
-    var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+    var previousTop = list.scrollTop;
+    state.rendering = true;
     clear(list);
     var language = data.ticket.language === "en" ? "en" : "ar";
     list.setAttribute("dir", language === "ar" ? "rtl" : "ltr");
@@ -334,7 +344,15 @@
         line.who === "child" && line.risk ? highlighted(line.text, line.risk.evidence) : [line.text]);
       list.appendChild(el("li", { class: "msg " + line.who + (level ? " level-" + level : "") }, [label, text]));
     });
-    if (atBottom || state.justSelected !== state.selected) { list.scrollTop = list.scrollHeight; state.justSelected = state.selected; }
+    if (state.pinnedToEnd || state.scrollToEnd || state.justSelected !== state.selected) {
+      list.scrollTop = list.scrollHeight;
+      state.justSelected = state.selected;
+      state.scrollToEnd = false;
+      state.pinnedToEnd = true;
+    } else {
+      list.scrollTop = previousTop;
+    }
+    setTimeout(function () { state.rendering = false; }, 0);
   }
 
   function renderResources(data) {
@@ -367,6 +385,7 @@
     return promise.then(function (result) {
       if (result && result.warning) { notify("warn", result.warning); }
       if (done) { done(result); }
+      state.scrollToEnd = true;
       state.version = -1;  // re-read the conversation (without counting as a new "viewed" in the audit log)
       tick();
     }).catch(function (error) {

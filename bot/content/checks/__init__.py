@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.content.checks.examples import check_duplicate_examples, check_example_counts
 from bot.content.checks.helplines import check_helpline_sources
-from bot.content.checks.lexicon import check_lexicon_examples, check_lexicon_labels
+from bot.content.checks.lexicon import check_lexicon_examples, check_lexicon_labels, check_modifier_examples
 from bot.content.checks.readability import check_arabic_sentence_length, check_english_reading_level
 from bot.content.checks.responses import (
     check_age_variations,
@@ -26,6 +26,7 @@ ALL_CHECKS = (
     check_missing_responses,
     check_lexicon_labels,
     check_lexicon_examples,
+    check_modifier_examples,
     check_helpline_sources,
     check_risk_flows_reach_handoff,
     check_english_reading_level,

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Dict, List, Optional
 
-from bot.content.lexicon_probe import LexiconProbe, modifier_line
+from bot.content.lexicon_probe import modifier_line, probe_for
 from bot.content.model import Content, LexiconEntry
-from bot.content.problems import WARNING, Problem
+from bot.content.problems import ERROR, WARNING, Problem
 from bot.content.taxonomy import read_taxonomy
 
 LEXICON_LANGUAGES = ("ar", "arabizi", "en", "emoji")
@@ -60,7 +60,7 @@ def check_lexicon_examples(content: Content) -> List[Problem]:
 
     if not content.lexicon:
         return []
-    probe = LexiconProbe(content)
+    probe = probe_for(content)
     allowed = _allowed_labels(content)
     problems: List[Problem] = []
     if probe.modifier_error:
@@ -84,9 +84,18 @@ def check_lexicon_examples(content: Content) -> List[Problem]:
             continue
         for example, line in zip(entry.examples, entry.example_lines):
             detection = probe.detect(example)
-            if rank(detection.level) >= rank(entry.level):
-                continue
             own_hit = detection.hit_of(entry)
+            if rank(detection.level) >= rank(entry.level):
+                if own_hit is None:
+                    problems.append(Problem(
+                        entry.file, line,
+                        f'The example "{example}" of lexicon entry "{entry.pattern}" is caught, but by another '
+                        "entry: this entry's own pattern does not match it.",
+                        "Change this entry's pattern so it covers its example, or move the example to the entry "
+                        "that catches it.",
+                        severity=WARNING, check="lexicon",
+                    ))
+                continue
             if own_hit is None:
                 why = "its pattern does not match it"
                 hint = ("Change the pattern so it covers this example (check the spelling and the language: "
@@ -101,4 +110,50 @@ def check_lexicon_examples(content: Content) -> List[Problem]:
                 f'"{detection.level}", below the entry\'s level "{entry.level}": {why}.',
                 hint, check="lexicon",
             ))
+    return problems
+
+
+def check_modifier_examples(content: Content) -> List[Problem]:
+    """Idiom examples end at level none, negation examples below high, escalation cues match their examples."""
+    from bot.safety.lexicon import search_any
+    from bot.safety.levels import HIGH, NONE, rank
+    from bot.safety.text import PreparedText
+
+    if not content.modifier_examples:
+        return []
+    probe = probe_for(content)
+    if probe.modifier_error:
+        return []  # check_lexicon_examples reports it
+    cues = {
+        "idioms": {cue.pattern: cue for cue in probe.modifiers.idioms},
+        "negations": {cue.pattern: cue for cue in probe.modifiers.negations},
+        "escalation": {cue.pattern: cue for cue in probe.modifiers.escalation_cues},
+    }
+    problems: List[Problem] = []
+    for item in content.modifier_examples:
+        cue = cues[item.kind].get(item.pattern)
+        if cue is None:
+            continue
+        severity = ERROR
+        prepared = PreparedText.from_text(item.example)
+        matches = bool(search_any(cue.compiled, prepared))
+        level = probe.detect(item.example).level
+        if not matches:
+            message = f'The {item.kind[:-1] if item.kind != "escalation" else "escalation cue"} "{item.pattern}" ' \
+                      f'does not match its own example "{item.example}".'
+            hint = "Change the pattern so it covers the example, or correct the example."
+            severity = WARNING if item.kind == "idioms" else ERROR  # an idiom that misses only lowers nothing
+        elif item.kind == "idioms" and level != NONE:
+            message = (f'The idiom example "{item.example}" still gets risk level "{level}": the idiom must cover '
+                       "every word that the lexicon matched.")
+            hint = ("Widen the idiom's pattern to include the matched words, or choose an example that really is "
+                    "a joke or figure of speech (ask a clinician when unsure).")
+        elif item.kind == "negations" and rank(level) >= rank(HIGH):
+            message = (f'The negation example "{item.example}" still gets risk level "{level}": the negation does '
+                       "not lower it.")
+            hint = ("The negated words must come right after the cue (at most one word between). Reword the "
+                    "example, or widen the cue.")
+        else:
+            continue
+        problems.append(Problem(item.file, item.line, message, hint, severity=severity, check="lexicon"))
     return problems

@@ -158,7 +158,7 @@ def _flow_label(flow: Flow) -> str:
 
 
 def _suggestion(name: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.8)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 

@@ -1,0 +1,60 @@
+"""The pattern notation content editors write (data/safety/README.md), compiled to regexes."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.safety.notation import Compiler, PatternError
+from bot.safety.text import PreparedText
+
+
+def matches(pattern: str, mode: str, text: str, concepts=None) -> bool:
+    regex = re.compile(Compiler(concepts or {}).compile(pattern, mode))
+    view = PreparedText.from_text(text).view(mode)
+    return bool(view and regex.search(view))
+
+
+def test_alternatives_wildcards_optional_words_and_gaps():
+    assert matches("{cut|burn} myself", "en", "i burn myself")
+    assert matches("kill*", "en", "killing")
+    assert matches("take [all] my pills", "en", "take all my pills")
+    assert matches("take [all] my pills", "en", "take my pills")
+    assert matches("i ... die", "en", "i really really want to die")
+    assert not matches("i ... die", "en", "i one two three four five die")
+
+
+def test_arabic_words_accept_clitics_unless_exact():
+    assert matches("بدي", "ar", "وبدي")
+    assert matches("مدرسه", "ar", "فالمدرسة")
+    assert matches("ضرب", "ar", "ضربوني")
+    assert not matches("=ضرب", "ar", "ضربوني")
+
+
+def test_arabic_patterns_are_normalised_like_messages():
+    assert matches("أريد أن أموت", "ar", "اريد ان اموت")
+    assert matches("حياة", "ar", "حياه")
+
+
+def test_arabizi_words_match_their_spelling_variants():
+    for text in ("mout", "mot", "moot", "mawt"):
+        assert matches("{mout|mawt}", "arabizi", text), text
+    assert matches("a2tel 7ali", "arabizi", "a2tol 7aly")
+
+
+def test_short_arabizi_words_do_not_match_english():
+    assert matches("ma", "arabizi", "ma")
+    assert not matches("ma", "arabizi", "my")
+
+
+def test_concepts_expand_by_script():
+    concepts = {"want": ["بدي", "want to", "az:bdi"]}
+    assert matches("@want die", "en", "i want to die", concepts)
+    assert matches("@want mout", "arabizi", "bdi mout", concepts)
+    assert matches("@want موت", "ar", "بدي موت", concepts)
+
+
+@pytest.mark.parametrize("pattern", ["{unclosed", "@missing_concept", "", "[ ]"])
+def test_bad_patterns_are_reported(pattern):
+    with pytest.raises(PatternError):
+        Compiler({}).compile(pattern, "en")
