@@ -98,9 +98,9 @@ class Stack:
 
     def _spawn(self, name: str, command: List[str]) -> subprocess.Popen:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        with open(self.log_dir / f"{name}.log", "ab") as log:  # the child keeps its own copy of the handle
+            process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=self.env, stdout=log,
+                                       stderr=subprocess.STDOUT, start_new_session=True)
         process.name = name  # type: ignore[attr-defined]
         self.processes.append(process)
         return process

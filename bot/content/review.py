@@ -46,6 +46,11 @@ def rich_text(text: str) -> str:
     return escaped.replace("\n", "<br>")
 
 
+def heading(anchor: str, english: str, arabic: str) -> str:
+    """A section title in English with its Arabic title beside it."""
+    return f'<h2 id="{anchor}">{esc(english)}<span class="ar-title" lang="ar" dir="rtl">{arabic}</span></h2>'
+
+
 # ------------------------------------------------------------------------------------------------ lead-ins
 @dataclass
 class LeadIn:
@@ -103,7 +108,8 @@ def _cell(variations: List[Variation], language: str) -> str:
         extra = {k: v for k, v in variation.conditions.items() if k not in ("language", "age_group")}
         note = ""
         if extra:
-            note = '<div class="cond">only when ' + ", ".join(f"{esc(k)} = {esc(v)}" for k, v in extra.items()) + "</div>"
+            conditions = ", ".join(f"{esc(k)} = {esc(v)}" for k, v in extra.items())
+            note = f'<div class="cond">only when {conditions}</div>'
         buttons = "".join(f'<span class="button">{esc(b.get("title", ""))}</span>' for b in variation.buttons)
         buttons = f'<div class="buttons">{buttons}</div>' if buttons else ""
         parts.append(f'<div class="variation">{note}{rich_text(variation.text)}{buttons}'
@@ -152,8 +158,8 @@ def responses_section(content: Content) -> str:
             f'<th>English</th></tr></thead><tbody>{"".join(_response_rows(response))}</tbody></table></section>'
         )
     toc = " · ".join(f'<a href="#r-{esc(n)}">{esc(n)}</a>' for n in content.responses)
-    return (f'<h2 id="responses">1. Responses ({len(content.responses)})<span class="ar-title" lang="ar" dir="rtl">الردود</span></h2>'
-            '<p>Each response as the child sees it, in Arabic and English, for each age group. '
+    return (heading("responses", f"1. Responses ({len(content.responses)})", "الردود")
+            + '<p>Each response as the child sees it, in Arabic and English, for each age group. '
             '<span class="slot">{slots}</span> are filled in when the message is sent (for example the helpline '
             f'numbers of the child\'s country).</p><p class="toc">{toc}</p>{"".join(blocks)}')
 
@@ -164,7 +170,7 @@ def canned_section(root: Path) -> str:
         return ""
     data, problem = load_yaml(path, "data/console/canned_responses.yml")
     if problem or not isinstance(data, dict):
-        return '<h2 id="canned">2. Counsellors\' ready-made messages<span class="ar-title" lang="ar" dir="rtl">رسائل المرشدين الجاهزة</span></h2><p class="warn">The file cannot be read.</p>'
+        return CANNED_HEADING + '<p class="warn">The file data/console/canned_responses.yml cannot be read.</p>'
     rows = []
     for item in data.get("resources") or []:
         if not isinstance(item, dict):
@@ -173,9 +179,10 @@ def canned_section(root: Path) -> str:
         rows.append(
             f'<tr><th scope="row">{esc(item.get("id", ""))}<div class="where">{esc(title.get("en", ""))}</div>'
             f'<div class="where" dir="rtl" lang="ar">{esc(title.get("ar", ""))}</div></th>'
-            f'<td {_dir("ar")}>{rich_text(str(text.get("ar", "")))}</td><td>{rich_text(str(text.get("en", "")))}</td></tr>'
+            f'<td {_dir("ar")}>{rich_text(str(text.get("ar", "")))}</td>'
+            f'<td>{rich_text(str(text.get("en", "")))}</td></tr>'
         )
-    return ('<h2 id="canned">2. Counsellors\' ready-made messages<span class="ar-title" lang="ar" dir="rtl">رسائل المرشدين الجاهزة</span></h2><p>Messages a counsellor can insert, adapt and '
+    return (CANNED_HEADING + '<p>Messages a counsellor can insert, adapt and '
             'send (data/console/canned_responses.yml).</p><table class="side"><thead><tr><th class="age">Message'
             f'</th><th dir="rtl" lang="ar">العربية</th><th>English</th></tr></thead><tbody>{"".join(rows)}'
             "</tbody></table>")
@@ -221,10 +228,12 @@ def lexicon_section(content: Content) -> str:
             f'<section><h3 id="l-{esc(category)}">{esc(category)} <span class="where">{len(entries)} entries: '
             f'{esc(counts)}</span></h3><p class="covers">{esc(descriptions.get(category, ""))}</p>'
             '<table class="lexicon"><colgroup><col class="c-pattern"><col class="c-level"><col class="c-lang">'
-            '<col class="c-examples"><col class="c-where"></colgroup><thead><tr><th>Pattern</th><th>Level</th><th>Language</th><th>Examples it '
+            '<col class="c-examples"><col class="c-where"></colgroup>'
+            '<thead><tr><th>Pattern</th><th>Level</th><th>Language</th><th>Examples it '
             f"must catch</th><th>Where</th></tr></thead><tbody>{rows}</tbody></table></section>"
         )
-    return (f'<h2 id="lexicon">3. Safety lexicon ({len(content.lexicon)} entries)<span class="ar-title" lang="ar" dir="rtl">قاموس السلامة</span></h2><p>Words and phrases that '
+    return (heading("lexicon", f"3. Safety lexicon ({len(content.lexicon)} entries)", "قاموس السلامة")
+            + '<p>Words and phrases that '
             "raise a message's risk level, per category of docs/risk-taxonomy.md. In a pattern, * means any "
             "letters, {a|b} either spelling, [..] optional words, ... a few words in between, @name a shared word "
             f"list (data/safety/README.md).</p>{''.join(blocks) or '<p class=warn>The lexicon is empty.</p>'}")
@@ -243,7 +252,8 @@ def helplines_section(content: Content) -> str:
             f'<td class="number">{esc(helpline.number)}</td><td class="source">{source}</td>'
             f'<td{flag}>{esc(helpline.source_kind)}</td><td class="nowrap">{esc(helpline.verified_on)}</td></tr>'
         )
-    return ('<h2 id="helplines">4. Helplines<span class="ar-title" lang="ar" dir="rtl">خطوط المساندة</span></h2><p>Every number the assistant can give a child, with the page it '
+    return (heading("helplines", "4. Helplines", "خطوط المساندة")
+            + '<p>Every number the assistant can give a child, with the page it '
             'was read from. Sources of kind <span class="recheck">news</span> or <span class="recheck">directory'
             "</span> should be re-checked against the service's official site.</p>"
             '<table class="helplines"><thead><tr><th>Country</th><th>Service</th><th>Kind</th><th>Number</th>'
@@ -254,8 +264,9 @@ def helplines_section(content: Content) -> str:
 def problems_section(problems: List[Problem]) -> str:
     errors = sum(1 for p in problems if p.is_error)
     if not problems:
-        return ('<h2 id="check">Content check<span class="ar-title" lang="ar" dir="rtl">فحص المحتوى</span></h2><p class="ok">The content check (make validate) found no '
+        return (CHECK_HEADING + '<p class="ok">The content check (make validate) found no '
                 "problems.</p>")
+    open_attribute = " open" if len(problems) <= 30 else ""  # a long list starts folded
     items = []
     for file, file_problems in group_by_file(problems).items():
         entries = "".join(
@@ -263,10 +274,13 @@ def problems_section(problems: List[Problem]) -> str:
             for p in file_problems
         )
         items.append(f"<li><b>{esc(file)}</b><ul>{entries}</ul></li>")
-    return (f'<h2 id="check">Content check<span class="ar-title" lang="ar" dir="rtl">فحص المحتوى</span></h2><p class="warn">The content check (make validate) found {errors} '
+    return (CHECK_HEADING + f'<p class="warn">The content check (make validate) found {errors} '
             f"error(s) and {len(problems) - errors} warning(s). Content with errors should not be signed off.</p>"
-            f"<details{' open' if len(problems) <= 30 else ''}><summary>Show the problems</summary><ul>{''.join(items)}</ul></details>")
+            f"<details{open_attribute}><summary>Show the problems</summary><ul>{''.join(items)}</ul></details>")
 
+
+CHECK_HEADING = heading("check", "Content check", "فحص المحتوى")
+CANNED_HEADING = heading("canned", "2. Counsellors' ready-made messages", "رسائل المرشدين الجاهزة")
 
 SIGN_OFF = """
 <h2 id="signoff">5. Clinical sign-off<span class="ar-title" lang="ar" dir="rtl">الاعتماد السريري</span></h2>
@@ -290,34 +304,64 @@ SIGN_OFF = """
 CSS = """
 body{font-family:"DejaVu Sans","Noto Sans","Noto Naskh Arabic",Arial,sans-serif;margin:24px;color:#1b1b1b;
 line-height:1.45;font-size:14px}
-h1{font-size:24px;margin:0 0 4px} h2{border-bottom:3px solid #2b6cb0;padding-bottom:4px;margin-top:36px}
-h3{margin:22px 0 6px;font-size:16px} .where{color:#666;font-size:11px;font-weight:normal}
-.meta{color:#444} .toc{font-size:12px;line-height:1.8} .toc a{color:#2b6cb0}
-table{border-collapse:collapse;width:100%;margin:6px 0 12px} th,td{border:1px solid #c8ccd2;padding:6px 8px;
-vertical-align:top;text-align:start} thead th{background:#edf2f7}
-table.side th.age{width:14%} table.side td{width:43%} tbody th{background:#f7fafc;font-weight:600;font-size:13px}
-.ar{font-size:16px;line-height:1.7} td.missing,.missing{background:#fff5f5;color:#c53030;font-weight:600}
+h1{font-size:24px;margin:0 0 4px}
+h2{border-bottom:3px solid #2b6cb0;padding-bottom:4px;margin-top:36px}
+h3{margin:22px 0 6px;font-size:16px}
+.where{color:#666;font-size:11px;font-weight:normal}
+.meta{color:#444}
+.toc{font-size:12px;line-height:1.8}
+.toc a{color:#2b6cb0}
+table{border-collapse:collapse;width:100%;margin:6px 0 12px}
+th,td{border:1px solid #c8ccd2;padding:6px 8px;
+vertical-align:top;text-align:start}
+thead th{background:#edf2f7}
+table.side th.age{width:14%}
+table.side td{width:43%}
+tbody th{background:#f7fafc;font-weight:600;font-size:13px}
+.ar{font-size:16px;line-height:1.7}
+td.missing,.missing{background:#fff5f5;color:#c53030;font-weight:600}
 .slot{background:#fefcbf;border-radius:3px;padding:0 2px;font-family:"DejaVu Sans Mono",monospace;font-size:12px}
 .chip{display:inline-block;background:#e6fffa;border:1px solid #81e6d9;border-radius:10px;padding:0 8px;
-margin:1px 3px;font-size:12px} .leads{display:flex;gap:24px;font-size:13px} .leads ul{margin:2px 0;padding-left:18px}
-.button{display:inline-block;border:1px solid #2b6cb0;color:#2b6cb0;border-radius:12px;padding:0 8px;margin:4px 4px 0 0;
-font-size:12px} .variation+.variation{border-top:1px dashed #ccc;margin-top:6px;padding-top:6px}
-.cond{font-size:11px;color:#805ad5} .warn{color:#c05621;font-weight:600} .ok{color:#2f855a;font-weight:600}
-.pattern{font-family:"DejaVu Sans Mono",monospace;font-size:13px} ul.examples{margin:0;padding:0;list-style:none} ul.examples li+li{border-top:1px dotted #ddd}
-.level{border-radius:3px;padding:1px 6px;font-size:12px;color:#fff} .level.imminent{background:#9b2c2c}
-.level.high{background:#c53030} .level.medium{background:#dd6b20} .level.low{background:#718096}
-.covers{font-size:12px;color:#555;margin:0 0 4px} .number{font-weight:700;font-size:15px}
-.source{overflow-wrap:anywhere;font-size:12px} td.where{overflow-wrap:anywhere}
-.number,.nowrap,.level{white-space:nowrap} table.lexicon{table-layout:fixed} table.lexicon .pattern{overflow-wrap:anywhere}
-table.lexicon col.c-pattern{width:40%} table.lexicon col.c-level{width:9%} table.lexicon col.c-lang{width:8%}
-table.lexicon col.c-examples{width:31%} table.lexicon col.c-where{width:12%}
-h2 .ar-title{font-weight:normal;color:#2b6cb0;margin-left:16px;display:inline-block} .recheck{background:#fffaf0;color:#c05621}
+margin:1px 3px;font-size:12px}
+.leads{display:flex;gap:24px;font-size:13px}
+.leads ul{margin:2px 0;padding-left:18px}
+.button{display:inline-block;border:1px solid #2b6cb0;color:#2b6cb0;border-radius:12px;
+padding:0 8px;margin:4px 4px 0 0;font-size:12px}
+.variation+.variation{border-top:1px dashed #ccc;margin-top:6px;padding-top:6px}
+.cond{font-size:11px;color:#805ad5}
+.warn{color:#c05621;font-weight:600}
+.ok{color:#2f855a;font-weight:600}
+.pattern{font-family:"DejaVu Sans Mono",monospace;font-size:13px}
+ul.examples{margin:0;padding:0;list-style:none}
+ul.examples li+li{border-top:1px dotted #ddd}
+.level{border-radius:3px;padding:1px 6px;font-size:12px;color:#fff}
+.level.imminent{background:#9b2c2c}
+.level.high{background:#c53030}
+.level.medium{background:#dd6b20}
+.level.low{background:#718096}
+.covers{font-size:12px;color:#555;margin:0 0 4px}
+.number{font-weight:700;font-size:15px}
+.source{overflow-wrap:anywhere;font-size:12px}
+td.where{overflow-wrap:anywhere}
+.number,.nowrap,.level{white-space:nowrap}
+table.lexicon{table-layout:fixed}
+table.lexicon .pattern{overflow-wrap:anywhere}
+table.lexicon col.c-pattern{width:40%}
+table.lexicon col.c-level{width:9%}
+table.lexicon col.c-lang{width:8%}
+table.lexicon col.c-examples{width:31%}
+table.lexicon col.c-where{width:12%}
+h2 .ar-title{font-weight:normal;color:#2b6cb0;margin-left:16px;display:inline-block}
+.recheck{background:#fffaf0;color:#c05621}
 .signoff{border:2px solid #2b6cb0;border-radius:6px;padding:14px 18px;page-break-inside:avoid}
-.checks{list-style:none;padding-left:0} .fields{display:grid;grid-template-columns:1fr 1fr;gap:14px 28px;margin-top:14px}
+.checks{list-style:none;padding-left:0}
+.fields{display:grid;grid-template-columns:1fr 1fr;gap:14px 28px;margin-top:14px}
 .fields div,.comments{border-bottom:1px solid #333;height:38px;position:relative}
 .fields span,.comments span{position:absolute;top:0;font-size:11px;color:#555}
-.comments{height:110px;border:1px solid #333;margin-top:18px} .comments span{left:6px;top:4px}
-details{margin:6px 0} summary{cursor:pointer;font-weight:600}
+.comments{height:110px;border:1px solid #333;margin-top:18px}
+.comments span{left:6px;top:4px}
+details{margin:6px 0}
+summary{cursor:pointer;font-weight:600}
 @media print{body{margin:10mm;font-size:11px} h2{page-break-before:auto} section{page-break-inside:avoid}
 details{display:block} a{color:inherit;text-decoration:none}}
 """
@@ -327,7 +371,8 @@ def fingerprint(root: Path) -> str:
     """A short hash of every content file, so a signature names the exact version reviewed."""
     digest = hashlib.sha256()
     files = [root / "domain.yml", root / "docs" / "risk-taxonomy.md"]
-    files += sorted(p for p in (root / "data").rglob("*") if p.suffix in (".yml", ".yaml")) if (root / "data").is_dir() else []
+    if (root / "data").is_dir():
+        files += sorted(p for p in (root / "data").rglob("*") if p.suffix in (".yml", ".yaml"))
     for path in files:
         if path.is_file():
             digest.update(str(path.relative_to(root)).encode())
@@ -338,14 +383,14 @@ def fingerprint(root: Path) -> str:
 def build_page(content: Content, problems: List[Problem], generated: Optional[dt.datetime] = None) -> str:
     """The whole review page as one HTML string."""
     generated = generated or dt.datetime.now()
-    print_fp = fingerprint(content.root)
+    content_fingerprint = fingerprint(content.root)
     nav = ('<p class="toc"><a href="#check">Content check</a> · <a href="#responses">1. Responses</a> · '
            '<a href="#canned">2. Counsellors\' messages</a> · <a href="#lexicon">3. Safety lexicon</a> · '
            '<a href="#helplines">4. Helplines</a> · <a href="#signoff">5. Sign-off</a></p>')
     body = "".join([
         "<h1>Content review — child helpline assistant</h1>",
         f'<p class="meta">Generated {esc(generated.strftime("%Y-%m-%d %H:%M"))} · content fingerprint '
-        f"<b>{print_fp}</b> · {len(content.responses)} responses, {len(content.lexicon)} lexicon entries, "
+        f"<b>{content_fingerprint}</b> · {len(content.responses)} responses, {len(content.lexicon)} lexicon entries, "
         f"{len(content.helplines)} helpline numbers. Regenerate with <code>make review</code>.</p>",
         nav,
         problems_section(problems),
@@ -353,7 +398,7 @@ def build_page(content: Content, problems: List[Problem], generated: Optional[dt
         canned_section(content.root),
         lexicon_section(content),
         helplines_section(content),
-        SIGN_OFF.format(fingerprint=print_fp),
+        SIGN_OFF.format(fingerprint=content_fingerprint),
     ])
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Content review</title>'
             f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
@@ -364,7 +409,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.content.review",
                                      description="Write the clinical review page (reports/review.html).")
     parser.add_argument("--root", type=Path, default=PROJECT_ROOT, help="project folder (default: this project)")
-    parser.add_argument("--out", type=Path, default=None, help="where to write the page (default: reports/review.html)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write the page (default: reports/review.html)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     out = args.out or (root / DEFAULT_OUT)

@@ -61,6 +61,10 @@ def _build_pipeline(seed: int):
     return features, model, CalibratedClassifierCV
 
 
+def _identity_text(text: str) -> str:
+    return text
+
+
 def _skeletons(texts):
     return [skeleton_text(text) or "_" for text in texts]
 
@@ -100,23 +104,61 @@ class RiskClassifier:
         return probabilities
 
     def _predict_row(self, text: str):
-        """predict_proba for one text without the Pipeline/FeatureUnion overhead (about 3x faster).
+        """predict_proba for one text, computed directly from the fitted vectorizers and weights.
 
-        Same arithmetic as the pipeline for a plain multinomial LogisticRegression; a calibrated model goes
-        through sklearn.
+        sklearn's per-call overhead (validation, building the idf matrix, sparse bookkeeping) is ~1 ms; this
+        is the same arithmetic (sublinear tf x idf, l2 norm per vectorizer, softmax of the linear scores)
+        in a fraction of that. A calibrated or one-vs-rest model goes through sklearn.
         """
-        features = self.pipeline.named_steps["features"]
-        model = self.pipeline.named_steps["model"]
-        if not hasattr(model, "coef_") or getattr(model, "multi_class", "auto") == "ovr" or len(self.classes) < 3:
+        fast = self._fast_model()
+        if fast is None:
             return self.pipeline.predict_proba([text])[0]
-        from scipy.sparse import hstack
-
-        matrix = hstack([transformer.transform([text]) for _, transformer in features.transformer_list]).tocsr()
-        scores = matrix @ model.coef_.T + model.intercept_
-        scores = np.asarray(scores).ravel()
+        weights, intercept, parts = fast
+        columns: List[int] = []
+        values: List[float] = []
+        for analyzer, prepare, vocabulary, idf, offset in parts:
+            counts: Dict[int, int] = {}
+            for token in analyzer(prepare(text)):
+                index = vocabulary.get(token)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if not counts:
+                continue
+            indexes = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[indexes]
+            tfidf /= np.sqrt((tfidf * tfidf).sum())
+            columns.extend((indexes + offset).tolist())
+            values.extend(tfidf.tolist())
+        scores = intercept.copy()
+        if columns:
+            scores += np.asarray(values) @ weights[np.asarray(columns)]
         scores -= scores.max()
         exp = np.exp(scores)
         return exp / exp.sum()
+
+    def _fast_model(self):
+        """(weights [features x classes], intercept, per-vectorizer parts) or None when not applicable."""
+        if getattr(self, "_fast", "unset") != "unset":
+            return self._fast
+        self._fast = None
+        model = self.pipeline.named_steps["model"]
+        features = self.pipeline.named_steps["features"]
+        if not hasattr(model, "coef_") or len(self.classes) < 3 or getattr(model, "multi_class", "auto") == "ovr":
+            return None
+        parts, offset = [], 0
+        for name, transformer in features.transformer_list:
+            prepare = _identity_text
+            vectorizer = transformer
+            if hasattr(transformer, "named_steps"):  # the Arabizi branch: skeleton, then a vectorizer
+                prepare = lambda text: _skeletons([text])[0]  # noqa: E731
+                vectorizer = transformer.named_steps["chars"]
+            if not (vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"):
+                return None
+            idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+            parts.append((vectorizer.build_analyzer(), prepare, vectorizer.vocabulary_, idf, offset))
+            offset += len(vectorizer.vocabulary_)
+        self._fast = (np.ascontiguousarray(model.coef_.T), np.asarray(model.intercept_, dtype=np.float64), parts)
+        return self._fast
 
     def assess(self, normalized_text: str) -> Tuple[str, float, Dict[str, float]]:
         """(level, score, probabilities): the highest level whose cumulative probability passes its threshold.

@@ -11,7 +11,7 @@ A pattern is a sequence of words separated by spaces. Each word may use:
 
 How a word matches depends on the script ("mode"):
   ar       on normalize_text() output; Arabic clitics are allowed around every word (و ف ب ل ك س ح ه ع
-           ال لل before, ني ي ك ه ها هم نا كم و وا ين ون ات ت ش after), so وبدي, فالمدرسه, بموت match.
+           ال لل before, ني ي ك ه ها هم نا كم و وا ين ون ات ت ش and tanween ا after), so وبدي, فالمدرسه, بموت match.
   en       on normalize_text() output, whole words, case-folded.
   arabizi  on the Arabizi skeleton of the message (bot.safety.arabizi): pattern words are skeletonised too,
            and Arabizi clitics (w-, f-, b-, l-, el-, 7a-; -ni, -ak, -ha, -hom, -sh ...) are allowed on words
@@ -38,9 +38,9 @@ _MAX_GAP_WORDS = 4
 
 # Regex building blocks per mode.
 _AR_PREFIX = "(?:[وف]?(?:لل|[بلكسحهع])?(?:ال)?)"
-_AR_SUFFIX = "(?:ني|ي|كي|كم|ك|ها|هم|هن|ه|نا|وا|و|ين|ون|ات|تي|ت|ش){0,2}"
+_AR_SUFFIX = "(?:ني|ي|كي|كم|ك|ها|هم|هن|ه|نا|وا|و|ين|ون|ات|تي|ت|ش|ا){0,2}"
 _AZ_PREFIX = "(?:[wf]?(?:bl|hl|fl|wl|[bhlt])?)"
-_AZ_SUFFIX = "(?:hm|km|sh|n|k|h|t|w){0,2}"
+_AZ_SUFFIX = "(?:hm|km|sh|n|k|h|t|w)?"
 _EMOJI_TAIL = "[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
 
 

@@ -174,9 +174,13 @@ def test_an_arabic_conversation_in_the_console_at_laptop_and_tablet_widths(stack
     assert "هل أنت في أمان الآن" in page.input_value("#reply-text")
     send_reply(page, page.input_value("#reply-text"))
     page.wait_for_selector("#transcript li.counsellor", timeout=10_000)
-    page.screenshot(path=str(REPORTS / "console-conversation-ar-1280.png"), full_page=True)
-    page.set_viewport_size({"width": 800, "height": 1100})
-    page.screenshot(path=str(REPORTS / "console-conversation-ar-800.png"), full_page=True)
+    # Tall viewports rather than full_page: Chromium's full-page capture shows inner scroll boxes (the
+    # transcript) scrolled back to the top.
+    for width, height in ((1280, 1600), (800, 2000)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(500)
+        page.locator(".topbar").scroll_into_view_if_needed()
+        page.screenshot(path=str(REPORTS / f"console-conversation-ar-{width}.png"))
 
     supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
     log_in(supervisor, console_url, "e2e-sara")

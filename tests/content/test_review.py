@@ -30,7 +30,8 @@ def test_responses_are_side_by_side_per_age_group_with_arabic_cells_right_to_lef
 
 def test_each_response_shows_the_intents_rules_and_stories_that_lead_to_it():
     page = _page()
-    block = page[page.index('id="r-utter_safety_message"'):page.index("</section>", page.index('id="r-utter_safety_message"'))]
+    start = page.index('id="r-utter_safety_message"')
+    block = page[start:page.index("</section>", start)]
     assert '<span class="chip">risk_high</span>' in block
     assert "high risk gets the safety message and a counsellor" in block and "greet then high risk" in block
 

@@ -134,7 +134,7 @@
     var wait = ticket.status === "waiting" ? "waiting " + duration(ticket.waiting_s) :
       (ticket.status === "returned" ? "back with the bot – needs closing" : "with you");
     var meta = [LANGUAGE_NAMES[ticket.language] || ticket.language, "age " + (AGE_NAMES[ticket.age_group] || ticket.age_group),
-      ticket.country || "country ?", ticket.channel].join(" · ");
+      ticket.country || "country unknown", ticket.channel].join(" · ");
     return el("button", { type: "button", class: classes, "data-ticket": ticket.ticket_id,
       onclick: function () { select(ticket.ticket_id); } }, [
       el("span", { class: "ticket-line" }, [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from pathlib import Path
-from typing import Dict, Iterable, List, Set, Tuple
+from typing import Iterable, List, Set, Tuple
 
 from bot.content.model import AGE_GROUP_VALUES, AGE_GROUPS, LANGUAGES, Content, Flow
 from bot.content.problems import Problem
