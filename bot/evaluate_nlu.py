@@ -1,16 +1,20 @@
 """Intent classification quality per language on held-out examples (`make eval-nlu`).
 
 The held-out files tests/nlu/heldout_{ar,arabizi,en}.yml are never used for training. Each message goes
-through the trained model exactly as a child's message would (Agent.parse_message). We score the intent the
-classifier chose before the risk layer (the risk assessor may replace it with risk_*; that is measured by
-`make eval-safety`), and count how many held-out messages the risk layer escalated.
-Prints macro-F1 and accuracy per language, the weakest intents, and writes reports/nlu_eval.json.
+through the trained model exactly as a child's message would (Agent.parse_message).
+
+Headline figure: macro-F1 of the conversation intent the assistant acts on when the risk layer does not
+escalate, i.e. the classifier's best intent other than the risk_* intents and nlu_fallback (the risk
+assessor makes the same choice for none/low messages). Risk intents are judged by `make eval-safety`.
+Also printed: macro-F1 counting the low-confidence fallback as an error, the fallback rate, and how many
+held-out (non-risk) messages the risk layer escalated. Writes reports/nlu_eval.json.
 """
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 from collections import Counter, defaultdict
@@ -32,9 +36,22 @@ def load_heldout(language: str) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def classifier_intent(parse: Dict) -> str:
+def conversation_intent(parse: Dict) -> str:
+    """The best-ranked intent that is neither a risk intent nor the fallback."""
+    for candidate in parse.get("intent_ranking") or []:
+        name = candidate.get("name", "")
+        if not name.startswith("risk_") and name != "nlu_fallback":
+            return name
+    return "none"
+
+
+def final_intent(parse: Dict) -> str:
+    """The intent after the fallback threshold (nlu_fallback when unsure), ignoring a risk escalation."""
     risk = parse.get("risk") or {}
-    return risk.get("original_intent") or (parse.get("intent") or {}).get("name") or "none"
+    name = (parse.get("intent") or {}).get("name") or "none"
+    if name.startswith("risk_"):
+        return conversation_intent(parse)
+    return risk.get("original_intent") or name
 
 
 async def evaluate(model: Path) -> Dict:
@@ -45,11 +62,12 @@ async def evaluate(model: Path) -> Dict:
     report: Dict = {"model": model.name, "languages": {}}
     for language in HELDOUT:
         examples = load_heldout(language)
-        gold, predicted, escalated = [], [], 0
+        gold, predicted, with_fallback, escalated = [], [], [], 0
         for text, intent in examples:
             parse = await agent.parse_message(text)
             gold.append(intent)
-            predicted.append(classifier_intent(parse))
+            predicted.append(conversation_intent(parse))
+            with_fallback.append(final_intent(parse))
             escalated += (parse.get("intent") or {}).get("name", "").startswith("risk_")
         labels = sorted(set(gold))
         per_intent = f1_score(gold, predicted, labels=labels, average=None, zero_division=0)
@@ -59,6 +77,9 @@ async def evaluate(model: Path) -> Dict:
             "macro_f1": round(float(f1_score(gold, predicted, labels=labels, average="macro",
                                               zero_division=0)), 4),
             "accuracy": round(float(accuracy_score(gold, predicted)), 4),
+            "macro_f1_fallback_as_error": round(float(f1_score(gold, with_fallback, labels=labels,
+                                                                 average="macro", zero_division=0)), 4),
+            "fallback_rate": round(with_fallback.count("nlu_fallback") / max(len(gold), 1), 4),
             "escalated_by_risk_layer": escalated,
             "f1_per_intent": {label: round(float(score), 3) for label, score in zip(labels, per_intent)},
             "top_confusions": [{"gold": g, "predicted": p, "count": c} for (g, p), c in errors.most_common(5)],
@@ -68,9 +89,11 @@ async def evaluate(model: Path) -> Dict:
 
 def print_report(report: Dict) -> None:
     print(f"\nIntent classification on held-out examples (model {report['model']})\n")
-    print(f"{'language':<10}{'examples':>10}{'macro-F1':>10}{'accuracy':>10}{'escalated':>11}")
+    print(f"{'language':<10}{'examples':>10}{'macro-F1':>10}{'accuracy':>10}{'F1 w/ fallback':>16}"
+          f"{'fallback':>10}{'escalated':>11}")
     for language, figures in report["languages"].items():
         print(f"{language:<10}{figures['examples']:>10}{figures['macro_f1']:>10.3f}{figures['accuracy']:>10.3f}"
+              f"{figures['macro_f1_fallback_as_error']:>16.3f}{figures['fallback_rate']:>10.1%}"
               f"{figures['escalated_by_risk_layer']:>11}")
     weakest: Dict[str, List[str]] = defaultdict(list)
     for language, figures in report["languages"].items():
@@ -86,6 +109,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-f1", type=float, default=None, help="exit 1 if a language's macro-F1 is lower")
     args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # Rasa's debug logs would print the held-out texts
     model = newest_model()
     if model is None:
         print("No trained model in models/: run `make train` first.", file=sys.stderr)

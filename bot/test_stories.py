@@ -24,7 +24,7 @@ def main() -> int:
         return 1
     out = PROJECT_ROOT / "reports" / "test_stories"
     command = [sys.executable, "-m", "rasa", "test", "core", "--model", str(model), "--stories", str(stories),
-               "--endpoints", "endpoints.yml", "--fail-on-prediction-errors", "--out", str(out)]
+               "--endpoints", "endpoints.yml", "--e2e", "--fail-on-prediction-errors", "--out", str(out)]
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=str(PROJECT_ROOT), RASA_TELEMETRY_ENABLED="false")
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=env)
     failed = out / "failed_test_stories.yml"

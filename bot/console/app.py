@@ -491,11 +491,18 @@ def create_app(config: Optional[ConsoleConfig] = None, name: str = "helpline_con
             raise ApiError(502, "rasa_unavailable",
                            f"The bot could not take the conversation back, so it stays with you: {error.message}"
                            ) from None
+        warning = None
         try:
             await app.ctx.rasa.execute(conversation_id, "utter_back_with_bot")
         except RasaError as error:
-            return f"The bot has the conversation again, but could not tell the child: {error.message}"
-        return None
+            warning = f"The bot has the conversation again, but could not tell the child: {error.message}"
+        # `execute` records no action_listen after the message, and without it the child's next message would
+        # match no rule, the safety rules included. Listening is what the bot does after speaking.
+        try:
+            await app.ctx.rasa.append_events(conversation_id, [{"event": "action", "name": "action_listen"}])
+        except RasaError as error:
+            warning = f"The bot has the conversation again, but may not answer the next message: {error.message}"
+        return warning
 
     @app.post("/api/tickets/<ticket_id:str>/return")
     @authenticated()

@@ -33,6 +33,7 @@ from bot.safety.text import PreparedText
 logger = logging.getLogger(__name__)
 
 _HAS_WORD = re.compile(r"[\w\u0621-\u064A]")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 @dataclass
@@ -114,7 +115,9 @@ class Assessor:
         # The classifier reads what is left once idioms and directly negated phrases are set aside.
         rest = prepared.without(modified.set_aside)
         classifier_level, classifier_medium_plus = NONE, 0.0
-        if _HAS_WORD.search(rest):
+        # A word or two left over from an idiom ("i" of "i killed him in fortnite") is not a message.
+        enough_left = not modified.set_aside or len(_WORDS.findall(rest)) >= 3
+        if enough_left and _HAS_WORD.search(rest):
             classifier_level, score, probabilities = self.classifier.assess(rest)
             classifier_medium_plus = probabilities[MEDIUM] + probabilities[HIGH] + probabilities["imminent"]
             if classifier_level != NONE:

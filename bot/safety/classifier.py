@@ -1,23 +1,25 @@
-"""The second, independent detector: a calibrated linear model over character and word n-grams.
+"""The second, independent detector: a linear model over character and word n-grams.
 
 It learns risk levels from the NLU training data (risk_imminent / risk_high / risk_medium examples give their
-level; feeling_*, bullying and family_problems give low; every other intent gives none), so it catches risk
-said in words the lexicon does not list. Features are computed on normalize_text() output; a third view, the
-Arabizi skeleton, makes Arabizi spelling variants share features. Probabilities are calibrated (sigmoid,
-3-fold) only on request: with ~60 examples per risk level, sigmoid calibration pulls every risk probability
-towards the 'none' prior and kills recall (cross-validated recall of high+ fell from 0.47 to 0.15). The default
-is a class-balanced multinomial logistic regression, whose probabilities are those of a balanced prior; the
-thresholds below were chosen by 5-fold cross-validation on the training data (P(high+) >= 0.35: recall 0.47,
-0.7% of 'none' examples above).
+level; feeling_*, bullying and family_problems give low; every other intent gives none; plus
+data/safety/classifier_examples.yml and the idiom/negation examples), so it catches risk said in words the
+lexicon does not list. Features: TF-IDF of char_wb 2-5-grams and word 1-2-grams of normalize_text() output,
+and char 2-4-grams of the Arabizi skeleton (so Arabizi spelling variants share features).
+
+The model is a class-balanced multinomial logistic regression; its probabilities are those of a balanced
+prior. Sigmoid calibration (CalibratedClassifierCV, 3-fold) is available (`calibrate=True`) but off: with
+~60 examples per risk level it pulls every risk probability towards the 'none' prior (cross-validated recall
+of high+ fell from 0.47 to 0.15). Thresholds were chosen by 5-fold cross-validation on the training data:
+P(high or imminent) >= 0.35 gives recall 0.47 of the classifier alone with ~1% of 'none' examples above.
 """
 from __future__ import annotations
 
 import pickle
-
-import numpy as np
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
 
 from bot.safety.arabizi import skeleton_text
 from bot.safety.levels import HIGH, IMMINENT, LEVELS, LOW, MEDIUM, NONE

@@ -4,6 +4,7 @@ Files (all under the lexicon directory, default data/safety/):
   concepts.yml          named word lists (@want, @die, @now ...) shared by patterns
   lexicon/<category>.yml  entries: pattern, level, language (ar|arabizi|en|emoji), optional requires, examples
   modifiers.yml         idioms/hyperbole, negation cues, escalation cues (see bot.safety.modifiers)
+  classifier_examples.yml  extra examples for the classifier only (harmless uses of risk words)
 
 Speed: every entry is compiled once. Each entry also has "triggers", literal strings one of which must occur
 in any text it matches (bot.safety.notation.TriggerFinder); per message, a substring test of every trigger
@@ -70,7 +71,10 @@ def read_lexicon_data(directory: Path) -> Dict[str, Any]:
             entry["source"] = path.name
             entries.append(entry)
     modifiers = _read_yaml(directory / "modifiers.yml") if (directory / "modifiers.yml").exists() else {}
-    return {"concepts": concepts, "entries": entries, "modifiers": modifiers}
+    extra = directory / "classifier_examples.yml"
+    classifier_examples = _read_yaml(extra) if extra.exists() else {}
+    return {"concepts": concepts, "entries": entries, "modifiers": modifiers,
+            "classifier_examples": classifier_examples}
 
 
 def _read_yaml(path: Path) -> Dict[str, Any]:

@@ -35,9 +35,11 @@ def examples_from_nlu_files(nlu_dir: Path) -> List[Tuple[str, str]]:
 
 
 def modifier_examples(lexicon_data: Dict[str, Any]) -> List[Tuple[str, str]]:
-    """(text, level): idiom examples are none, negation examples low."""
+    """(text, level): idiom examples are none, negation examples low, plus classifier_examples.yml."""
     modifiers = lexicon_data.get("modifiers") or {}
     pairs: List[Tuple[str, str]] = []
+    for level, examples in (lexicon_data.get("classifier_examples") or {}).items():
+        pairs.extend((str(example), str(level)) for example in examples or [])
     for level, key in ((NONE, "idioms"), (LOW, "negations")):
         for item in modifiers.get(key) or []:
             if isinstance(item, dict):

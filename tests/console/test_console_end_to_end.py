@@ -140,6 +140,11 @@ def test_a_child_at_risk_reaches_a_counsellor_who_answers_and_hands_back(stack, 
     page.click("#return-button")
     wait_for(lambda: any(e["event"] == "resume" for e in tracker_events(stack, sender)), 15, "the resume event")
     assert child_says(rasa_url, sender, "hello"), "after the handoff the bot answers again"
+    # ... through a real rule: a bot that fell back here would also miss the safety rules.
+    events = tracker_events(stack, sender)
+    last_user = max(i for i, e in enumerate(events) if e["event"] == "user")
+    answered_with = [e["name"] for e in events[last_user:] if e["event"] == "action"]
+    assert answered_with and "action_default_fallback" not in answered_with, answered_with
     status, body = badr.get(f"/api/tickets/{ticket['ticket_id']}")
     assert body["ticket"]["status"] == "returned"
 

@@ -1,6 +1,8 @@
 """The dev set measures generalisation: none of its texts may appear in the training data or the lexicon."""
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 
@@ -33,3 +35,24 @@ def test_dev_set_texts_are_not_in_the_training_data_or_the_lexicon(lexicon_data)
     lexicon = {_key(text) for text in _lexicon_examples(lexicon_data)}
     assert sorted(dev & training) == []
     assert sorted(dev & lexicon) == []
+
+
+def _words(text: str) -> set:
+    return set(re.findall(r"\w+", normalize_text(str(text))))
+
+
+@pytest.mark.skipif(not DEV_SET.exists(), reason="no dev set")
+def test_no_training_or_lexicon_example_is_a_near_copy_of_a_dev_set_message(lexicon_data):
+    dev = [_words(m["text"]) for m in yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["messages"]]
+    ours = list(_lexicon_examples(lexicon_data))
+    ours += [text for texts in (lexicon_data.get("classifier_examples") or {}).values() for text in texts or []]
+    ours += [text for text, intent in examples_from_nlu_files(NLU_DIR) if intent.startswith("risk_")]
+    near = []
+    for text in ours:
+        words = _words(text)
+        if len(words) < 4:
+            continue
+        for other in dev:
+            if len(words & other) / len(words | other) >= 0.8:
+                near.append(text)
+    assert near == []
