@@ -7,7 +7,7 @@ A pattern is a sequence of words separated by spaces. Each word may use:
   [a b]     an optional phrase
   ...       up to four other words in between
   @name     a concept from data/safety/concepts.yml (a list of patterns)
-  =word     exactly this word: no clitics
+  =word     exactly this word: no clitics (Arabizi: exactly this spelling, not its skeleton)
 
 How a word matches depends on the script ("mode"):
   ar       on normalize_text() output; Arabic clitics are allowed around every word (و ف ب ل ك س ح ه ع
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, List, Optional, Union
 
 from bot.nlu.arabic_normalizer import normalize_text
 from bot.safety.arabizi import raw_form, skeleton
@@ -39,7 +39,7 @@ _MAX_GAP_WORDS = 4
 # Regex building blocks per mode.
 _AR_PREFIX = "(?:[وف]?(?:لل|[بلكسحهع])?(?:ال)?)"
 _AR_SUFFIX = "(?:ني|ي|كي|كم|ك|ها|هم|هن|ه|نا|وا|و|ين|ون|ات|تي|ت|ش|ا){0,2}"
-_AZ_PREFIX = "(?:[wf]?(?:bl|hl|fl|wl|[bhlt])?)"
+_AZ_PREFIX = "(?:[wf]?(?:bl|hl|fl|wl|[bhl])?)"
 _AZ_SUFFIX = "(?:hm|km|sh|n|k|h|t|w)?"
 _EMOJI_TAIL = "[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
 
@@ -320,8 +320,9 @@ class Compiler:
         short_skeleton = False
         if mode == ARABIZI:
             literal = "".join(p.text for p in word.pieces) if all(isinstance(p, Literal) for p in word.pieces) else None
-            if literal is not None and len(skeleton(literal)) < 2 and raw_form(literal):
-                # Too short to match loosely ("ma", "7a", "3a"): match the word as written, in the raw half.
+            if literal is not None and (word.exact or len(skeleton(literal)) < 2) and raw_form(literal):
+                # Marked exact (=word), or too short to match loosely ("ma", "7a", "3a"): match the word as
+                # written, in the raw half.
                 return f"(?<![^ ])[a-z]*/{re.escape(raw_form(literal))}(?![^ ])"
             # Two consonants ("mt", "hs") plus a clitic would match English words ("this" = t+hs): no clitics.
             short_skeleton = literal is not None and len(skeleton(literal)) < 3
@@ -419,7 +420,7 @@ class TriggerFinder:
         if mode == ARABIZI:
             if all(isinstance(p, Literal) for p in word.pieces):
                 text = "".join(literals)
-                if len(skeleton(text)) < 2:
+                if word.exact or len(skeleton(text)) < 2:
                     return frozenset({"/" + raw_form(text)}) if raw_form(text) else None
             literals = [skeleton(text) for text in literals]
         elif mode == EMOJI:
@@ -439,13 +440,3 @@ def _separator(mode: str) -> str:
         return r"\s*"
     # One or more characters that are not letters or digits: spaces, punctuation, emoji.
     return r"[\W_]+"
-
-
-def compile_regex(source: str) -> "re.Pattern[str]":
-    return re.compile(source)
-
-
-def first_mode_of(pattern: str) -> Optional[str]:
-    """The natural mode for a pattern written in one script (used for `requires` items)."""
-    kind = script_of(pattern)
-    return {"ar": AR, "latin": EN, "emoji": EMOJI}.get(kind)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
 from bot.nlu.arabic_normalizer import normalize_text
+from bot.nlu.language_identifier import identify_language
 from bot.safety.arabizi import skeleton_view
 from bot.safety.notation import AR, ARABIZI, EMOJI, EN
 
@@ -36,6 +37,7 @@ class PreparedText:
     has_arabic: bool = False
     has_latin: bool = False
     has_other: bool = False  # emoji and other symbols
+    plainly_english: bool = False  # English words and no sign of Arabizi: Arabizi patterns are not tried
 
     @classmethod
     def from_text(cls, text: str, normalized: Optional[str] = None) -> "PreparedText":
@@ -51,6 +53,7 @@ class PreparedText:
         prepared.has_latin = bool(_LATIN.search(normalized))
         prepared.has_other = not _ASCII.match(_ARABIC.sub("", normalized))
         if prepared.has_latin:
+            prepared.plainly_english = _plainly_english(text)
             prepared.arabizi, prepared.arabizi_spans = skeleton_view(normalized)
         return prepared
 
@@ -61,7 +64,7 @@ class PreparedText:
         if mode == EN:
             return self.normalized if self.has_latin else ""
         if mode == ARABIZI:
-            return self.arabizi
+            return "" if self.plainly_english else self.arabizi
         if mode == EMOJI:
             return self.normalized if self.has_other else ""
         raise ValueError(mode)
@@ -103,3 +106,17 @@ class PreparedText:
             if index not in removed
         ]
         return " ".join(kept)
+
+
+_ENGLISH_FUNCTION_WORDS = re.compile(
+    r"\b(i|i'm|im|me|my|you|your|he|she|it|we|they|the|a|an|and|or|but|to|of|in|on|at|for|with|is|are|was|"
+    r"were|be|been|have|has|had|do|does|did|will|would|can|could|not|don't|dont|this|that|what|why|how|so)\b"
+)
+
+
+def _plainly_english(text: str) -> bool:
+    """True for a message the language identifier calls English that has at least two English function
+    words: Arabizi patterns match consonant skeletons, and English words share them ("another" ~ ente7ar)."""
+    if identify_language(text).language != "en":
+        return False
+    return len(_ENGLISH_FUNCTION_WORDS.findall(text.lower())) >= 2

@@ -1,8 +1,6 @@
 """Fixtures for the safety tests: the real lexicon and a classifier trained on the real NLU data (no Rasa)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.safety.assessment import Assessor
@@ -54,5 +52,3 @@ def level(lexicon_only):
     """level(text): the lexicon-only level of a text."""
     return lambda text: level_of(lexicon_only, text)
 
-
-Path  # re-exported for tests that build temporary lexicons
