@@ -58,6 +58,12 @@ run: $(STAMP) redis train ## Start Redis, action server, Rasa server and console
 shell: $(STAMP) redis train ## Talk to the bot in this terminal (same Redis, action server started for you)
 	@$(PY) -m bot.shell
 
+.PHONY: user
+user: $(STAMP) ## Create a console account: make user NAME=amal ROLE=counsellor|supervisor (asks a password)
+	@test -n "$(NAME)" || { echo "usage: make user NAME=<name> ROLE=counsellor|supervisor"; exit 2; }
+	@read -r -s -p "Password for $(NAME) (12+ characters): " password && echo && \
+	  printf '%s\n' "$$password" | $(PY) -m bot.console add-user "$(NAME)" --role "$(or $(ROLE),counsellor)"
+
 .PHONY: validate
 validate: $(STAMP) ## Check data: rasa data validate --fail-on-warnings, then the content lint
 	$(PY) -m rasa data validate --fail-on-warnings --config config.yml --domain domain.yml --data $(RASA_DATA)

@@ -165,6 +165,15 @@ class Stack:
         self.processes.clear()
 
 
+def _console_has_accounts(settings: Settings) -> bool:
+    from bot.settings import redis_client
+
+    try:
+        return bool(redis_client(settings).scard("console:users"))
+    except Exception:  # noqa: BLE001 - a hint only; never stop the system for it
+        return True
+
+
 def run(model: Optional[Path] = None) -> int:
     """`make run`: start everything, print the URLs, wait for Ctrl-C."""
     from bot.training import newest_model
@@ -193,6 +202,9 @@ def run(model: Optional[Path] = None) -> int:
         print("\nThe child helpline assistant is running:")
         for name, url in stack.urls.items():
             print(f"  {name}: {url}")
+        if "Counsellor console" in stack.urls and not _console_has_accounts(settings):
+            print("\nNo counsellor accounts yet. In another terminal create one (it asks for a password):\n"
+                  "  make user NAME=amal ROLE=counsellor      (ROLE=supervisor for a supervisor)")
         print(f"\nRasa HTTP API token (this run): {stack.env['RASA_TOKEN'][:4]}... (set RASA_TOKEN to fix it)")
         print("Press Ctrl-C to stop everything started here.", flush=True)
         while not stopping:
