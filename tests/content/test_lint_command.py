@@ -47,7 +47,6 @@ def test_a_missing_folder_is_explained(capsys, tmp_path):
     assert "does not exist" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(reason="the other helpers are still writing the content", strict=False)
 def test_the_project_content_has_no_errors():
     errors = [p for p in run_checks(PROJECT_ROOT) if p.is_error]
     assert errors == [], "\n".join(f"{p.file}:{p.line}: {p.message}" for p in errors)
