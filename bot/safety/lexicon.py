@@ -101,7 +101,10 @@ def compile_any_mode(compiler: Compiler, pattern: str) -> List[Compiled]:
         modes: Tuple[str, ...] = (ARABIZI,)
         pattern = pattern[len(ARABIZI_TAG):]
     else:
-        modes = {"ar": (AR,), "latin": (EN,), "emoji": (EMOJI,), "concept": MODES}[script_of(pattern)]
+        kind = script_of(pattern)
+        if kind == "ar" and re.search(r"[A-Za-z]", re.sub(r"@[a-z0-9_]+", "", pattern)):
+            raise PatternError(f"{pattern!r} mixes Arabic and Latin letters: write one pattern per script")
+        modes = {"ar": (AR,), "latin": (EN,), "emoji": (EMOJI,), "concept": MODES}[kind]
     finder = TriggerFinder(compiler)
     compiled = []
     for mode in modes:

@@ -1,7 +1,7 @@
 """Content checks for the safety lexicon: everything compiles, and every example does what it promises.
 
   lexicon entry examples   must be matched by that entry, and give at least the entry's level
-  idiom examples            must give level none (lexicon only)
+  idiom examples            must be matched by that idiom and give level none (lexicon only)
   negation examples         must give a level below high (lexicon only), i.e. the negation worked
 
 Run `python -m bot.safety.lexicon_check` (the content lint and tests call `check_lexicon`).
@@ -55,6 +55,9 @@ def check_lexicon(directory: Path) -> List[str]:
                 problems.append(f"{entry.source}: example {example!r} gives {level}, below {entry.level}")
     for cue in modifiers.idioms:
         for example in cue.examples:
+            if not search_any(cue.compiled, PreparedText.from_text(example)):
+                problems.append(f"modifiers.yml idiom {cue.pattern!r} does not match its example {example!r}")
+                continue
             level = lexicon_level(lexicon, modifiers, example)
             if level != NONE:
                 problems.append(f"modifiers.yml idiom {cue.pattern!r}: example {example!r} still gives {level}")

@@ -58,3 +58,10 @@ def test_concepts_expand_by_script():
 def test_bad_patterns_are_reported(pattern):
     with pytest.raises(PatternError):
         Compiler({}).compile(pattern, "en")
+
+
+def test_a_cue_mixing_arabic_and_latin_is_refused():
+    from bot.safety.lexicon import compile_any_mode
+
+    with pytest.raises(PatternError):
+        compile_any_mode(Compiler({}), "{lol|ههه} ... dead")
