@@ -81,8 +81,10 @@ eval-nlu: $(STAMP) train ## Intent macro-F1 per language (ar, arabizi, en) on he
 	$(PY) -m bot.evaluate_nlu --min-f1 0.85
 
 .PHONY: eval-safety
-eval-safety: $(STAMP) train ## Risk recall, false positives, confusion table and latency on the dev set
+eval-safety: $(STAMP) train ## Risk recall, false positives, confusion table and latency (dev set + blind holdout)
 	$(PY) -m bot.safety.evaluate --min-recall 0.95 --max-fpr 0.05
+	@echo; echo "Blind holdout set (never used for tuning: the estimate for unseen messages)"
+	$(PY) -m bot.safety.evaluate --dev-set data/safety/evaluation/holdout_set.yml --report reports/safety_holdout.json
 
 .PHONY: bench-handoff
 bench-handoff: $(STAMP) redis train ## Handoff latency: child message -> ticket in the queue; claim; reply
