@@ -190,8 +190,9 @@ def run(model: Optional[Path] = None) -> int:
         nonlocal stopping
         stopping = True
 
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C, `kill`, or the terminal closing: stop everything this run started.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     try:
         print("Starting Redis, action server, Rasa server and counsellor console (logs in logs/) ...",
               flush=True)
@@ -218,7 +219,10 @@ def run(model: Optional[Path] = None) -> int:
         print(f"Could not start: {error}", file=sys.stderr)
         return 1
     finally:
-        print("\nStopping ...", flush=True)
+        try:
+            print("\nStopping ...", flush=True)
+        except OSError:  # the terminal or pipe may already be gone; stopping matters more than saying so
+            pass
         stack.stop()
     return 0
 

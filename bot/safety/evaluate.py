@@ -112,7 +112,7 @@ def _format_ratio(value: Optional[float]) -> str:
 
 def print_report(report: Dict[str, Any]) -> None:
     overall = report["overall"]
-    print("\nRisk assessment on the dev set "
+    print(f"\nRisk assessment on {report['dev_set']} "
           f"({overall['n']} messages; through the trained model, Agent.parse_message)\n")
     header = f"{'':22s} {'n':>5s} {'recall high+':>13s} {'recall imminent':>16s} {'FPR none':>9s}"
     for title, table in (("overall", {"all": overall}), ("per variety", report["per_variety"]),

@@ -1,4 +1,4 @@
-"""The dev set measures generalisation: none of its texts may appear in the training data or the lexicon."""
+"""The evaluation sets measure generalisation: none of their texts may appear in training data or the lexicon."""
 from __future__ import annotations
 
 import re
@@ -12,6 +12,8 @@ from bot.safety.training_data import examples_from_nlu_files
 from tests.safety.conftest import NLU_DIR, SAFETY_DIR
 
 DEV_SET = SAFETY_DIR / "evaluation" / "dev_set.yml"
+HOLDOUT_SET = SAFETY_DIR / "evaluation" / "holdout_set.yml"
+EVALUATION_SETS = [path for path in (DEV_SET, HOLDOUT_SET) if path.exists()]
 
 
 def _key(text: str) -> str:
@@ -28,9 +30,11 @@ def _lexicon_examples(lexicon_data):
                 yield from item.get("examples") or []
 
 
-@pytest.mark.skipif(not DEV_SET.exists(), reason="no dev set")
-def test_dev_set_texts_are_not_in_the_training_data_or_the_lexicon(lexicon_data):
-    dev = {_key(m["text"]) for m in yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["messages"]}
+@pytest.mark.parametrize("evaluation_set", EVALUATION_SETS, ids=lambda path: path.name)
+def test_evaluation_texts_are_not_in_the_training_data_or_the_lexicon(lexicon_data, evaluation_set):
+    # One- and two-word messages ("hi", "thank you") cannot be unique; everything longer must be.
+    dev = {key for key in (_key(m["text"]) for m in yaml.safe_load(evaluation_set.read_text(encoding="utf-8"))["messages"])
+           if len(key.split()) >= 3}
     training = {_key(text) for text, _ in examples_from_nlu_files(NLU_DIR)}
     lexicon = {_key(text) for text in _lexicon_examples(lexicon_data)}
     assert sorted(dev & training) == []
@@ -41,9 +45,9 @@ def _words(text: str) -> set:
     return set(re.findall(r"\w+", normalize_text(str(text))))
 
 
-@pytest.mark.skipif(not DEV_SET.exists(), reason="no dev set")
-def test_no_training_or_lexicon_example_is_a_near_copy_of_a_dev_set_message(lexicon_data):
-    dev = [_words(m["text"]) for m in yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["messages"]]
+@pytest.mark.parametrize("evaluation_set", EVALUATION_SETS, ids=lambda path: path.name)
+def test_no_training_or_lexicon_example_is_a_near_copy_of_an_evaluation_message(lexicon_data, evaluation_set):
+    dev = [_words(m["text"]) for m in yaml.safe_load(evaluation_set.read_text(encoding="utf-8"))["messages"]]
     ours = list(_lexicon_examples(lexicon_data))
     ours += [text for texts in (lexicon_data.get("classifier_examples") or {}).values() for text in texts or []]
     ours += [text for text, intent in examples_from_nlu_files(NLU_DIR) if intent.startswith("risk_")]
