@@ -482,11 +482,17 @@ def create_app(config: Optional[ConsoleConfig] = None, name: str = "helpline_con
         return response.json({"ok": True})
 
     async def _hand_back_to_bot(ticket: Dict[str, Any]) -> Optional[str]:
-        """Resume the bot in Rasa; returns a warning when utter_back_with_bot could not run."""
+        """Give the conversation back to the bot; returns a warning when the child could not be told.
+
+        Order matters: the conversation is resumed last, in the same request as the action_listen that
+        ends the bot's turn. A child message arriving during the hand-back is then either still recorded
+        as "paused" (the counsellor has seen it) or handled from a complete state, never half-way, where
+        it would match no rule (the safety rules included).
+        """
         conversation_id = ticket["conversation_id"]
-        events = [{"event": "resume"}] + [{"event": "slot", "name": slot, "value": None} for slot in HANDOFF_SLOTS]
+        resets = [{"event": "slot", "name": slot, "value": None} for slot in HANDOFF_SLOTS]
         try:
-            await app.ctx.rasa.append_events(conversation_id, events)
+            await app.ctx.rasa.append_events(conversation_id, resets)
         except RasaError as error:
             raise ApiError(502, "rasa_unavailable",
                            f"The bot could not take the conversation back, so it stays with you: {error.message}"
@@ -496,12 +502,13 @@ def create_app(config: Optional[ConsoleConfig] = None, name: str = "helpline_con
             await app.ctx.rasa.execute(conversation_id, "utter_back_with_bot")
         except RasaError as error:
             warning = f"The bot has the conversation again, but could not tell the child: {error.message}"
-        # `execute` records no action_listen after the message, and without it the child's next message would
-        # match no rule, the safety rules included. Listening is what the bot does after speaking.
         try:
-            await app.ctx.rasa.append_events(conversation_id, [{"event": "action", "name": "action_listen"}])
+            await app.ctx.rasa.append_events(conversation_id, [{"event": "action", "name": "action_listen"},
+                                                               {"event": "resume"}])
         except RasaError as error:
-            warning = f"The bot has the conversation again, but may not answer the next message: {error.message}"
+            raise ApiError(502, "rasa_unavailable",
+                           f"The bot could not take the conversation back, so it stays with you: {error.message}"
+                           ) from None
         return warning
 
     @app.post("/api/tickets/<ticket_id:str>/return")
