@@ -24,6 +24,9 @@ TRAINING_INPUTS = ("config.yml", "domain.yml", "data/nlu", "data/stories", "data
                    "bot/nlu", "bot/safety", "bot/helplines.py", "data/helplines.yml")
 TRAINING_DATA_DIRS = ("data/nlu", "data/stories", "data/rules")
 _EXCLUDED_PARTS = {"__pycache__", "evaluation"}
+# Tools that read a trained model but take no part in building it: editing them must not force a retrain.
+_TOOLING_FILES = {"bot/safety/__main__.py", "bot/safety/agent_runner.py", "bot/safety/benchmark.py",
+                  "bot/safety/evaluate.py", "bot/safety/lexicon_check.py"}
 
 
 def _input_files(root: Path) -> Iterable[Path]:
@@ -33,7 +36,9 @@ def _input_files(root: Path) -> Iterable[Path]:
             yield path
         elif path.is_dir():
             for file in sorted(path.rglob("*")):
-                if file.is_file() and not (_EXCLUDED_PARTS & set(file.relative_to(root).parts)) \
+                relative = file.relative_to(root)
+                if file.is_file() and not (_EXCLUDED_PARTS & set(relative.parts)) \
+                        and relative.as_posix() not in _TOOLING_FILES \
                         and file.suffix in (".yml", ".yaml", ".py", ".txt", ".json"):
                     yield file
 

@@ -34,3 +34,14 @@ def test_editing_the_evaluation_set_does_not_retrain(project_copy):
     before = inputs_fingerprint(project_copy)
     (project_copy / "data/safety/evaluation/dev_set.yml").write_text("messages: []\n", encoding="utf-8")
     assert inputs_fingerprint(project_copy) == before
+
+
+def test_editing_an_evaluation_tool_does_not_retrain_but_editing_a_component_does(project_copy):
+    (project_copy / "bot/safety").mkdir(parents=True)
+    (project_copy / "bot/safety/evaluate.py").write_text("# report figures\n", encoding="utf-8")
+    (project_copy / "bot/safety/lexicon.py").write_text("# match phrases\n", encoding="utf-8")
+    before = inputs_fingerprint(project_copy)
+    (project_copy / "bot/safety/evaluate.py").write_text("# report more figures\n", encoding="utf-8")
+    assert inputs_fingerprint(project_copy) == before
+    (project_copy / "bot/safety/lexicon.py").write_text("# match more phrases\n", encoding="utf-8")
+    assert inputs_fingerprint(project_copy) != before

@@ -9,7 +9,7 @@ diacritic work; we do not use its `arclean` mapper because it deletes emoji, and
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import List, Optional, Text
 
 from camel_tools.utils.dediac import dediac_ar
 from camel_tools.utils.normalize import (
@@ -18,13 +18,12 @@ from camel_tools.utils.normalize import (
     normalize_teh_marbuta_ar,
     normalize_unicode,
 )
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.base import StatelessComponent
 
 NORMALIZED_TEXT = "normalized_text"
 
@@ -59,18 +58,8 @@ def normalize_text(text: str) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class ArabicNormalizer(GraphComponent):
+class ArabicNormalizer(StatelessComponent):
     """Stores `normalize_text(text)` as `normalized_text` on every message (training and inference)."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ArabicNormalizer":
-        return cls()
 
     @staticmethod
     def required_packages() -> List[Text]:

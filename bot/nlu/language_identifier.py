@@ -10,12 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_CONFIDENCE,
@@ -29,6 +26,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.arabic_normalizer import normalize_text
+from bot.nlu.base import StatelessComponent
 
 LANGUAGE_ENTITY = "language"
 LANGUAGE_DETECTION = "language_detection"
@@ -156,18 +154,8 @@ def _detect(normalized: str, words: List[str]) -> LanguageGuess:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class LanguageIdentifier(GraphComponent):
+class LanguageIdentifier(StatelessComponent):
     """Adds `language_detection` to the parse result and a `language` entity (ar|en) for the slot."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageIdentifier":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -7,16 +7,14 @@ entity with its ISO code. Quick-reply buttons set the same slots, so typing and 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.arabic_normalizer import NORMALIZED_TEXT, normalize_text
+from bot.nlu.base import StatelessComponent
 
 AGE_GROUP_ENTITY = "age_group"
 COUNTRY_ENTITY = "country"
@@ -66,18 +64,8 @@ def _entity(kind: str, value: str, text: str, extractor: str) -> Dict[str, Any]:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=False)
-class ProfileExtractor(GraphComponent):
+class ProfileExtractor(StatelessComponent):
     """Adds `age_group` and `country` entities found in the message."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "ProfileExtractor":
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

@@ -55,6 +55,11 @@ def _register():
     from rasa.shared.nlu.training_data.message import Message
     from rasa.shared.nlu.training_data.training_data import TrainingData
 
+    from bot.nlu import payload_guard
+
+    # A typed message that starts like a button payload must keep its risk assessment.
+    payload_guard.install()
+
     @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
     class RiskAssessor(GraphComponent):
         """Assesses risk on every message with the lexicon and the classifier; fail-safe."""

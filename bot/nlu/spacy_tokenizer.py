@@ -3,6 +3,8 @@
 No pretrained spaCy pipeline can be installed here, and we need none: the blank `ar` and `en` languages
 carry the tokenizer rules (punctuation, emoji, Arabic prefixes and suffixes left attached). Tokens are
 taken from the `normalized_text` that ArabicNormalizer stores, so features see folded spellings.
+Arabic and Arabizi messages also get one consonant-skeleton token per word (bot/nlu/skeleton.py), so
+Arabizi shares features with the Arabic-script examples; `skeleton_tokens: false` turns that off.
 """
 from __future__ import annotations
 
@@ -19,8 +21,11 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.arabic_normalizer import NORMALIZED_TEXT
+from bot.nlu.language_identifier import identify_language
+from bot.nlu.skeleton import skeleton_tokens
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
+_SKELETON_LANGUAGES = frozenset({"ar", "arabizi", "mixed"})
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
@@ -34,6 +39,8 @@ class BilingualSpacyTokenizer(Tokenizer):
             "intent_split_symbol": "_",
             "token_pattern": None,
             "prefix_separator_symbol": None,
+            # Add consonant-skeleton tokens to Arabic-script, Arabizi and mixed messages.
+            "skeleton_tokens": True,
         }
 
     @staticmethod
@@ -60,5 +67,9 @@ class BilingualSpacyTokenizer(Tokenizer):
             text = message.get(NORMALIZED_TEXT) or text
         language = "ar" if _ARABIC_SCRIPT.search(text) else "en"
         doc = self._pipelines[language](text)
-        tokens = [Token(token.text, token.idx) for token in doc if not token.is_space]
-        return self._apply_token_pattern(tokens)
+        tokens = self._apply_token_pattern([Token(token.text, token.idx) for token in doc if not token.is_space])
+        if attribute == TEXT and self._config.get("skeleton_tokens", True) \
+                and identify_language(message.get(TEXT) or "").language in _SKELETON_LANGUAGES:
+            # After the real words, at the end of the text: entity recognition is off, offsets are not used.
+            tokens += [Token(skeleton, len(text)) for skeleton in skeleton_tokens([t.text for t in tokens])]
+        return tokens

@@ -24,14 +24,17 @@ import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Sequence
 
 import yaml
 
+from bot.settings import PROJECT_ROOT
 from bot.safety.agent_runner import agent_or_exit, parse_all, quiet_tensorflow, risk_of
 from bot.safety.levels import HIGH, IMMINENT, LEVELS, NONE, at_least
 
-DEV_SET = Path("data/safety/evaluation/dev_set.yml")
+EVALUATION_DIR = PROJECT_ROOT / "data" / "safety" / "evaluation"
+# Every dev_set*.yml file is a development set: CI's floors apply to all of them together.
+DEV_SETS = tuple(sorted(EVALUATION_DIR.glob("dev_set*.yml")))
 REPORT = Path("reports/safety_eval.json")
 
 
@@ -106,6 +109,11 @@ def component_latency_ms(component, texts: List[str], parsed: List[Dict[str, Any
     return timings
 
 
+def _shown(path: Path) -> str:
+    path = Path(path).resolve()
+    return str(path.relative_to(PROJECT_ROOT)) if PROJECT_ROOT in path.parents else str(path)
+
+
 def _format_ratio(value: Optional[float]) -> str:
     return "  -  " if value is None else f"{value:.3f}"
 
@@ -134,8 +142,8 @@ def print_report(report: Dict[str, Any]) -> None:
           f"p50 {latency['parse_p50']:.1f} ms, p95 {latency['parse_p95']:.1f} ms")
 
 
-def evaluate(dev_set: Path, show_misses: bool = False) -> Dict[str, Any]:
-    messages = load_dev_set(dev_set)
+def evaluate(dev_sets: Sequence[Path], show_misses: bool = False) -> Dict[str, Any]:
+    messages = [message for path in dev_sets for message in load_dev_set(path)]
     texts = [str(m["text"]) for m in messages]
     agent = agent_or_exit()
     parsed = asyncio.run(parse_all(agent, texts))
@@ -167,7 +175,7 @@ def evaluate(dev_set: Path, show_misses: bool = False) -> Dict[str, Any]:
     misses = [r for r in rows if r["level"] in (HIGH, IMMINENT) and not at_least(r["assessed"], HIGH)]
     false_alarms = [r for r in rows if r["level"] == NONE and at_least(r["assessed"], HIGH)]
     report = {
-        "dev_set": str(dev_set),
+        "dev_set": ", ".join(_shown(path) for path in dev_sets),
         "overall": metrics(rows),
         "per_variety": {name: metrics(group) for name, group in sorted(by_variety.items())},
         "per_category": {name: metrics(group) for name, group in sorted(by_category.items())},
@@ -195,7 +203,8 @@ def evaluate(dev_set: Path, show_misses: bool = False) -> Dict[str, Any]:
 def main(argv: Optional[List[str]] = None) -> int:
     quiet_tensorflow()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev-set", type=Path, default=DEV_SET)
+    parser.add_argument("--dev-set", type=Path, nargs="+", default=list(DEV_SETS),
+                        help="labelled YAML files, evaluated together (default: every dev_set*.yml)")
     parser.add_argument("--min-recall", type=float, default=None, help="floor on overall recall high+")
     parser.add_argument("--max-fpr", type=float, default=None, help="ceiling on overall FPR on none")
     parser.add_argument("--show-misses", action="store_true", help="print missed and falsely alarmed messages")

@@ -11,9 +11,8 @@ from bot.safety.training_data import examples_from_nlu_files
 
 from tests.safety.conftest import NLU_DIR, SAFETY_DIR
 
-DEV_SET = SAFETY_DIR / "evaluation" / "dev_set.yml"
-HOLDOUT_SET = SAFETY_DIR / "evaluation" / "holdout_set.yml"
-EVALUATION_SETS = [path for path in (DEV_SET, HOLDOUT_SET) if path.exists()]
+# Every labelled set: the development sets (dev_set*.yml) and the blind set.
+EVALUATION_SETS = sorted((SAFETY_DIR / "evaluation").glob("*.yml"))
 
 
 def _key(text: str) -> str:
