@@ -55,6 +55,12 @@ _ARABIZI_WORDS = frozenset(
     madrase madrasa madrasse mudarris ustaz ostaz
     ahl ahli ahlee 3eli 3ayla 3eila bet beit bait dar
     7ayati 3omri omri sana sanawat
+    dyal dial diali dyali dyalek wakha wakhkha aywa labas labes chkoun chkon chkun kifach kifash kifech
+    daba dba safi bghina nta nti ntuma ghir walou walo bach ila kayn kayen makaynch makaynsh chi shi
+    brabi famma famech yesser yasser chnowa chnia tawa 3andi andi 3andek
+    keda kda bardo awy khalas tayyeb leeh feen emta ba2a 7aga
+    shlon shlonk wain hatha hadha hadi ba3dain ga3id gaa3id
+    hayda hayde halla halla2 3anjad ktiir shway shwaye kamen ya3ne eno inno heik hek hayk shou
     """.split()
 )
 _ENGLISH_WORDS = frozenset(

@@ -57,3 +57,10 @@ def test_component_sets_language_entity_only_when_there_is_a_signal():
     assert [e["value"] for e in arabic.get("entities") if e["entity"] == "language"] == ["ar"]
     assert not [e for e in neutral.get("entities", []) if e["entity"] == "language"]
     assert neutral.get("language_detection")["language"] == "unknown"
+
+
+def test_maghrebi_arabizi_without_digit_letters_is_arabizi():
+    assert identify_language("wach had l application kat3awn").language == "arabizi"
+    assert identify_language("nta chkoun?").language == "arabizi"
+    assert identify_language("wakha safi").language == "arabizi"
+    assert identify_language("i had a bad day").language == "en"
