@@ -4,7 +4,8 @@ Arabizi has no standard spelling: mout / mot / moot, a2tel / a2tol / aktol, 7ali
 The skeleton keeps what writers agree on (the consonants) and folds what they do not:
   - digit letters become the Latin letters writers also use: 7→h, 5→kh, 6→t, 9→q, 8→gh, 3 and 2 vanish
     (ع and ء are written 3/2, a vowel, an apostrophe, or nothing);
-  - ch→sh (Maghrebi/French spelling), x→kh, ' vanishes;
+  - ch→sh (Maghrebi/French spelling), x→kh, ' vanishes; a written "th" (ث/ذ) becomes "0", so that
+    enthar (إنذار) is not read as ente7ar (انتحار);
   - vowels (a e i o u y) vanish, then doubled letters collapse (kteer → ktr, ma7boob → mhb).
 So "mout", "mot", "moot" and "mawt" all become "mt"; "ente7ar" and "intahir" both become "nthr".
 The same function is applied to lexicon patterns and to messages, so they meet in the middle.
@@ -27,6 +28,9 @@ def skeleton(word: str) -> str:
     word = _NOT_LATIN.sub("", word)
     if not word:
         return ""
+    # A written "th" is ث/ذ (enthar = إنذار, a warning), not ت+ح (ente7ar = انتحار): keep it apart as "0" before
+    # the digit letters turn 7 into h, so the two never share a skeleton.
+    word = word.replace("th", "0")
     word = "".join(_DIGIT_LETTERS.get(char, char) for char in word)
     word = word.replace("ch", "sh").replace("x", "kh")
     word = _VOWELS.sub("", word)

@@ -1,0 +1,45 @@
+"""Harmless phrases other helpers reported as false alarms, and the general concepts added for unseen phrasings."""
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.arabizi import skeleton
+
+
+def test_a_written_th_is_not_the_t7_of_ente7ar():
+    assert skeleton("enthar") != skeleton("ente7ar")
+    assert skeleton("ente7ar") == skeleton("intihar")
+
+
+@pytest.mark.parametrize("text", [
+    "el ostaz 3atana enthar 3ashan ta25irna",      # إنذار: a school warning, not suicide
+    "الأستاذ يعاقبنا لما ننسى الواجب",                # punishing alone is not hitting
+    "قلبي يعورني من الخوف قبل الامتحان",              # an ache, not someone hurting the child
+    "baba w mama 3amlin 5ena2 kbir 3ala el flous",   # خناقة: a family row, not choking
+])
+def test_reported_harmless_phrases_stay_below_high(level, text):
+    assert level(text) in ("none", "low", "medium")
+
+
+@pytest.mark.parametrize("text", [
+    "ابوي يضربني بالعصا",
+    "abouya ye5ne2ni",
+])
+def test_a_carer_hitting_or_choking_is_still_high(level, text):
+    assert level(text) in ("high", "imminent")
+
+
+def test_a_threat_that_nobody_will_believe_the_child_is_a_disclosure(level):
+    assert level("جاري قالي إذا خبرتي أمك ما راح تصدقك") == "high"
+
+
+def test_the_online_stranger_waiting_outside_is_imminent(level):
+    assert level("الرجال اللي اعرفه من سناب واقف تحت العماره وينتظرني") == "imminent"
+
+
+def test_pills_in_hand_with_giving_up_is_imminent(level):
+    assert level("الحبوب بيدي وخلاص ما عاد فيني") == "imminent"
+
+
+def test_a_film_about_running_away_is_not_a_plan(level):
+    assert level("شفت فيلم عن ولد هرب من البيت وصار لاعب كورة") in ("none", "low")
