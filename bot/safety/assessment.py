@@ -16,8 +16,10 @@ from typing import Any, Dict, List, Optional
 
 from bot.privacy import describe_text
 from bot.safety.classifier import CategoryGuesser, RiskClassifier
+from bot.safety.cries import CryForHelp
 from bot.safety.levels import (
     HIGH,
+    IMMINENT,
     LEVEL_FOR_RISK_INTENT,
     LOW,
     MEDIUM,
@@ -72,13 +74,15 @@ class Assessor:
     classifier: Optional[RiskClassifier]
     category_guesser: Optional[CategoryGuesser] = None
     diet_policy: DietPolicy = field(default_factory=DietPolicy)
+    cries: Optional[CryForHelp] = None
 
     @classmethod
     def from_lexicon_data(cls, data: Dict[str, Any], classifier: Optional[RiskClassifier],
                           category_guesser: Optional[CategoryGuesser] = None) -> "Assessor":
         lexicon = Lexicon(data)
         modifiers = Modifiers(data.get("modifiers") or {}, lexicon.compiler)
-        return cls(lexicon, modifiers, classifier, category_guesser)
+        cries = CryForHelp.from_config((data.get("modifiers") or {}).get("cries"))
+        return cls(lexicon, modifiers, classifier, category_guesser, cries=cries)
 
     def assess(self, text: Any, normalized: Optional[str] = None, language: Optional[str] = None,
                intent: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -127,6 +131,11 @@ class Assessor:
         diet_item = self._diet_evidence(intent, modified, classifier_medium_plus)
         if diet_item:
             evidence.append(diet_item)
+        cry_level = self.cries.level(text) if self.cries is not None else None
+        if cry_level:
+            evidence.append({"detector": "cry", "category": "immediate_danger" if cry_level == IMMINENT else "emotional_distress",
+                             "level": cry_level, "pattern": "a message that is only a cry for help",
+                             "matched": "", "score": 1.0})
 
         level = highest(item["level"] for item in evidence)
         categories = _categories(evidence, level)
