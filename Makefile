@@ -82,12 +82,13 @@ eval-nlu: $(STAMP) train ## Intent macro-F1 per language (ar, arabizi, en) on he
 	$(PY) -m bot.evaluate_nlu --min-f1 0.85
 
 .PHONY: eval-safety
-eval-safety: $(STAMP) train ## Risk recall, false positives, confusion table and latency (dev sets + blind set)
+eval-safety: $(STAMP) train ## Risk recall, false positives, confusion table and latency (dev sets, then each blind set)
 	$(PY) -m bot.safety.evaluate --min-recall 0.95 --max-fpr 0.05
-	@if [ -f data/safety/evaluation/blind_set.yml ]; then \
-	  echo; echo "Blind set (never read or tuned on: the estimate for unseen messages; figures only)"; \
-	  $(PY) -m bot.safety.evaluate --dev-set data/safety/evaluation/blind_set.yml --report reports/safety_blind.json; \
-	fi
+	@for blind in data/safety/evaluation/blind_set*.yml; do \
+	  [ -f "$$blind" ] || continue; \
+	  echo; echo "Blind set $$blind (never tuned on: an estimate for unseen messages; figures only, no floors)"; \
+	  $(PY) -m bot.safety.evaluate --dev-set "$$blind" --report "reports/safety_$$(basename $$blind .yml).json" || exit 1; \
+	done
 
 .PHONY: bench-handoff
 bench-handoff: $(STAMP) redis train ## Handoff latency: child message -> ticket in the queue; claim; reply
