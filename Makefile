@@ -86,7 +86,7 @@ eval-safety: $(STAMP) train ## Risk recall, false positives, confusion table and
 	$(PY) -m bot.safety.evaluate --min-recall 0.95 --max-fpr 0.05
 	@for blind in data/safety/evaluation/blind_set*.yml; do \
 	  [ -f "$$blind" ] || continue; \
-	  echo; echo "Blind set $$blind (never tuned on: an estimate for unseen messages; figures only, no floors)"; \
+	  echo; echo "Blind set $$blind (figures only, no floors; its header says when it was measured blind and whether it still is)"; \
 	  $(PY) -m bot.safety.evaluate --dev-set "$$blind" --report "reports/safety_$$(basename $$blind .yml).json" || exit 1; \
 	done
 
