@@ -127,6 +127,21 @@ def wait_until(condition, timeout_s: float = 15.0, interval_s: float = 0.1):
     raise AssertionError(f"condition not met within {timeout_s} s")
 
 
+def wait_until_settled(read, quiet_s: float = 2.0, timeout_s: float = 60.0):
+    """Wait until `read()` is non-empty and has not grown for `quiet_s`: the assistant's turn (which may
+    arrive as several messages, one after another) is complete. Returns the final list."""
+    deadline = time.monotonic() + timeout_s
+    seen, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        now = read()
+        if seen is None or len(now) != len(seen):
+            seen, since = now, time.monotonic()
+        elif now and time.monotonic() - since >= quiet_s:
+            return now
+        time.sleep(0.1)
+    raise AssertionError(f"the assistant's turn did not settle within {timeout_s} s")
+
+
 def received_by_assistant(harness_redis, sender_id: str) -> List[Dict[str, Any]]:
     """What the harness's recording handler (in place of Rasa) got for this conversation."""
     return [message for message in (json.loads(raw) for raw in harness_redis.lrange("harness:received", 0, -1))
