@@ -1,6 +1,6 @@
 """Intent classification quality per language on held-out examples (`make eval-nlu`).
 
-The held-out files tests/nlu/heldout_{ar,arabizi,en}.yml are never used for training. Each message goes
+The held-out files tests/nlu/heldout_{ar,arabizi,en}[_b].yml are never used for training. Each message goes
 through the trained model exactly as a child's message would (Agent.parse_message).
 
 Headline figure: macro-F1 of the conversation intent the assistant acts on when the risk layer does not
@@ -26,14 +26,22 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 from bot.settings import PROJECT_ROOT  # noqa: E402
 from bot.training import newest_model  # noqa: E402
 
-HELDOUT = {"ar": "heldout_ar.yml", "arabizi": "heldout_arabizi.yml", "en": "heldout_en.yml"}
+HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
+LANGUAGES = ("ar", "arabizi", "en")
+
+
+def heldout_files(language: str) -> List[Path]:
+    """heldout_<language>.yml and any further held-out set for it (heldout_<language>_b.yml, ...)."""
+    return sorted(HELDOUT_DIR.glob(f"heldout_{language}.yml")) + sorted(HELDOUT_DIR.glob(f"heldout_{language}_*.yml"))
 
 
 def load_heldout(language: str) -> List[Tuple[str, str]]:
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(PROJECT_ROOT / "tests" / "nlu" / HELDOUT[language]))
-    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+    examples: List[Tuple[str, str]] = []
+    for path in heldout_files(language):
+        examples += [(m.get("text"), m.get("intent")) for m in load_data(str(path)).intent_examples]
+    return examples
 
 
 def conversation_intent(parse: Dict) -> str:
@@ -60,7 +68,7 @@ async def evaluate(model: Path) -> Dict:
 
     agent = Agent.load(str(model))
     report: Dict = {"model": model.name, "languages": {}}
-    for language in HELDOUT:
+    for language in LANGUAGES:
         examples = load_heldout(language)
         gold, predicted, with_fallback, escalated = [], [], [], 0
         for text, intent in examples:
