@@ -38,6 +38,11 @@ _STRETCHED_ARABIC = re.compile(f"([{_ARABIC_LETTER}])\\1{{2,}}")
 # Three or more of the same Latin letter become two ("sooooo" -> "soo", "helpp" stays): English has real
 # double letters, Arabizi too ("kteer"); digit letters are left alone ("333" is rare and meaningful).
 _STRETCHED_LATIN = re.compile(r"([a-z])\1{2,}")
+# Laughter (ههههه, هاهاها, خخخخ) becomes one fixed word, هه or خخ, before stretched letters are folded:
+# folded to a single ه it would look like a prefix and match any word starting with ه (هيك، هو، هذا), so a
+# joke cue such as "... ههه" would wrongly cover "بدي موت ... هيك".
+_LAUGHTER_HA = re.compile(f"(?<![{_ARABIC_LETTER}])(?=[ها]*ه[ها]*ه)[ها]{{2,}}(?![{_ARABIC_LETTER}])")
+_LAUGHTER_KHA = re.compile(f"(?<![{_ARABIC_LETTER}])خ{{3,}}(?![{_ARABIC_LETTER}])")
 _SPACES = re.compile(r"\s+")
 
 
@@ -52,6 +57,7 @@ def normalize_text(text: str) -> str:
     text = normalize_teh_marbuta_ar(text)
     text = text.translate(_HAMZA_CARRIERS).translate(_DIGITS).translate(_PUNCTUATION)
     text = text.lower()
+    text = _LAUGHTER_KHA.sub("خخ", _LAUGHTER_HA.sub("هه", text))
     text = _STRETCHED_ARABIC.sub(r"\1", text)
     text = _STRETCHED_LATIN.sub(r"\1\1", text)
     return _SPACES.sub(" ", text).strip()

@@ -114,8 +114,10 @@ def _register():
             category_texts, categories = category_examples(lexicon_data)
             guesser = CategoryGuesser.train(category_texts, categories, seed=seed) if len(set(categories)) > 1 else None
             with self._model_storage.write_to(self._resource) as directory:
-                (Path(directory) / _LEXICON_FILE).write_text(json.dumps(lexicon_data, ensure_ascii=False),
-                                                             encoding="utf-8")
+                # The classifier's training messages are in its weights; the model keeps only what matching needs.
+                stored = {key: value for key, value in lexicon_data.items()
+                          if key not in ("classifier_examples", "classifier_sets")}
+                (Path(directory) / _LEXICON_FILE).write_text(json.dumps(stored, ensure_ascii=False), encoding="utf-8")
                 classifier.save(Path(directory))
                 if guesser is not None:
                     guesser.save(Path(directory))

@@ -5,6 +5,7 @@ Files (all under the lexicon directory, default data/safety/):
   lexicon/<category>.yml  entries: pattern, level, language (ar|arabizi|en|emoji), optional requires, examples
   modifiers.yml         idioms/hyperbole, negation cues, escalation cues (see bot.safety.modifiers)
   classifier_examples.yml  extra examples for the classifier only (harmless uses of risk words)
+  classifier/<category>.yml  the classifier's own training messages for one category, by level
 
 Speed: every entry is compiled once. Each entry also has "triggers", literal strings one of which must occur
 in any text it matches (bot.safety.notation.TriggerFinder); per message, a substring test of every trigger
@@ -74,7 +75,25 @@ def read_lexicon_data(directory: Path) -> Dict[str, Any]:
     extra = directory / "classifier_examples.yml"
     classifier_examples = _read_yaml(extra) if extra.exists() else {}
     return {"concepts": concepts, "entries": entries, "modifiers": modifiers,
-            "classifier_examples": classifier_examples}
+            "classifier_examples": classifier_examples,
+            "classifier_sets": read_classifier_sets(directory / "classifier")}
+
+
+def read_classifier_sets(directory: Path) -> List[Dict[str, Any]]:
+    """The classifier's training messages: one {category, source, examples: {level: [text]}} per file.
+
+    They teach the learned detector only; the lexicon never matches on them. A file's `category` names what
+    its risk messages (medium and above) are about; `none` for a file of harmless messages."""
+    sets: List[Dict[str, Any]] = []
+    for path in sorted(Path(directory).glob("*.yml")) if Path(directory).is_dir() else []:
+        content = _read_yaml(path)
+        examples = content.get("examples") or {}
+        unknown = set(examples) - set(LEVELS)
+        if unknown:
+            raise ValueError(f"{path.name}: unknown level(s) {sorted(unknown)}; use {', '.join(LEVELS)}")
+        sets.append({"category": str(content.get("category") or "none"), "source": path.name,
+                     "examples": {level: [str(text) for text in texts or []] for level, texts in examples.items()}})
+    return sets
 
 
 def _read_yaml(path: Path) -> Dict[str, Any]:

@@ -13,7 +13,7 @@ import yaml
 
 from bot.nlu.arabic_normalizer import normalize_text
 from bot.safety.classifier import level_for_intent
-from bot.safety.levels import LOW, NONE
+from bot.safety.levels import CATEGORIES, HIGH, IMMINENT, LOW, MEDIUM, NONE
 
 
 def examples_from_nlu_files(nlu_dir: Path) -> List[Tuple[str, str]]:
@@ -35,11 +35,15 @@ def examples_from_nlu_files(nlu_dir: Path) -> List[Tuple[str, str]]:
 
 
 def modifier_examples(lexicon_data: Dict[str, Any]) -> List[Tuple[str, str]]:
-    """(text, level): idiom examples are none, negation examples low, plus classifier_examples.yml."""
+    """(text, level): idiom examples are none, negation examples low, plus classifier_examples.yml and the
+    classifier's own training messages (data/safety/classifier/*.yml)."""
     modifiers = lexicon_data.get("modifiers") or {}
     pairs: List[Tuple[str, str]] = []
     for level, examples in (lexicon_data.get("classifier_examples") or {}).items():
         pairs.extend((str(example), str(level)) for example in examples or [])
+    for classifier_set in lexicon_data.get("classifier_sets") or []:
+        for level, examples in classifier_set["examples"].items():
+            pairs.extend((example, level) for example in examples)
     for level, key in ((NONE, "idioms"), (LOW, "negations")):
         for item in modifiers.get(key) or []:
             if isinstance(item, dict):
@@ -61,11 +65,19 @@ def level_examples(intent_examples: Iterable[Tuple[str, str]], lexicon_data: Dic
 
 
 def category_examples(lexicon_data: Dict[str, Any]) -> Tuple[List[str], List[str]]:
-    """Normalised lexicon examples and their categories (for the CategoryGuesser)."""
+    """Normalised lexicon examples and classifier messages of medium and above, with their categories
+    (for the CategoryGuesser, which names the category when only the classifier saw risk)."""
     texts: List[str] = []
     categories: List[str] = []
     for entry in lexicon_data.get("entries") or []:
         for example in entry.get("examples") or []:
             texts.append(normalize_text(str(example)))
             categories.append(str(entry.get("category")))
+    for classifier_set in lexicon_data.get("classifier_sets") or []:
+        if classifier_set["category"] not in CATEGORIES or classifier_set["category"] == "unknown":
+            continue
+        for level in (MEDIUM, HIGH, IMMINENT):
+            for example in classifier_set["examples"].get(level) or []:
+                texts.append(normalize_text(example))
+                categories.append(classifier_set["category"])
     return texts, categories

@@ -33,3 +33,10 @@ def test_arabizi_digit_letters_are_kept():
 
 def test_empty_text_is_empty():
     assert normalize_text("") == ""
+
+
+@pytest.mark.parametrize("laughter, word", [("ههههه", "هه"), ("هاهاها", "هه"), ("خخخخ", "خخ")])
+def test_laughter_becomes_one_fixed_word_and_never_a_single_letter(laughter, word):
+    # A single ه would look like a prefix and match any word that starts with it (هيك، هو).
+    assert normalize_text(f"بموت من الضحك {laughter}") == f"بموت من الضحك {word}"
+    assert normalize_text("ها هو هيك") == "ها هو هيك"

@@ -39,3 +39,37 @@ def test_a_saved_classifier_loads_with_the_same_answers(trained_classifier, tmp_
 def test_greetings_are_not_risk(trained_classifier):
     for text in ("hello", "مرحبا كيفك", "salam 3alaykom", "thank you so much"):
         assert trained_classifier.assess(text)[0] in ("none", "low"), text
+
+
+def test_every_classifier_file_is_read_with_its_category_and_levels(lexicon_data):
+    sets = {s["source"]: s for s in lexicon_data["classifier_sets"]}
+    assert sets["suicide.yml"]["category"] == "suicide"
+    assert sets["hard_negatives.yml"]["category"] == "none"
+    assert set(sets["suicide.yml"]["examples"]) <= {"none", "low", "medium", "high", "imminent"}
+    assert sum(len(texts) for texts in sets["suicide.yml"]["examples"]["high"]) > 0
+
+
+def test_a_classifier_file_with_an_unknown_level_is_refused(tmp_path):
+    from bot.safety.lexicon import read_classifier_sets
+
+    (tmp_path / "suicide.yml").write_text("category: suicide\nexamples:\n  severe:\n    - x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="severe"):
+        read_classifier_sets(tmp_path)
+
+
+def test_classifier_messages_teach_levels_and_categories(lexicon_data):
+    from bot.safety.training_data import category_examples, modifier_examples
+
+    taught = dict(modifier_examples(lexicon_data))
+    first_high = lexicon_data["classifier_sets"][0]["examples"]["high"][0]
+    assert taught[first_high] == "high"
+    texts, categories = category_examples(lexicon_data)
+    assert "none" not in categories and {"suicide", "sexual_abuse", "trafficking_child_labour"} <= set(categories)
+
+
+def test_unseen_phrasings_of_risk_reach_high_through_the_classifier_alone(trained_classifier):
+    # Written for this test; not in any training file. The lexicon is not involved here.
+    for text in ("he keeps coming into the bathroom when i shower and says its our thing",
+                 "el rajel elli shaghaltni 3ando mskli jawaz safari w ma khallani arja3 lel madrase"):
+        level, _, _ = trained_classifier.assess(text)
+        assert level in ("high", "imminent"), text

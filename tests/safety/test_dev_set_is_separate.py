@@ -11,12 +11,20 @@ from bot.safety.training_data import examples_from_nlu_files
 
 from tests.safety.conftest import NLU_DIR, SAFETY_DIR
 
-# Every labelled set: the development sets (dev_set*.yml) and the blind set.
+# Every labelled set: the development sets (dev_set*.yml) and the blind sets (blind_set*.yml).
 EVALUATION_SETS = sorted((SAFETY_DIR / "evaluation").glob("*.yml"))
 
 
 def _key(text: str) -> str:
     return " ".join(normalize_text(str(text)).strip(" .!?,؟").split())
+
+
+def _classifier_examples(lexicon_data):
+    for texts in (lexicon_data.get("classifier_examples") or {}).values():
+        yield from texts or []
+    for classifier_set in lexicon_data.get("classifier_sets") or []:
+        for texts in classifier_set["examples"].values():
+            yield from texts
 
 
 def _lexicon_examples(lexicon_data):
@@ -35,6 +43,7 @@ def test_evaluation_texts_are_not_in_the_training_data_or_the_lexicon(lexicon_da
     dev = {key for key in (_key(m["text"]) for m in yaml.safe_load(evaluation_set.read_text(encoding="utf-8"))["messages"])
            if len(key.split()) >= 3}
     training = {_key(text) for text, _ in examples_from_nlu_files(NLU_DIR)}
+    training |= {_key(text) for text in _classifier_examples(lexicon_data)}
     lexicon = {_key(text) for text in _lexicon_examples(lexicon_data)}
     assert sorted(dev & training) == []
     assert sorted(dev & lexicon) == []
@@ -48,7 +57,7 @@ def _words(text: str) -> set:
 def test_no_training_or_lexicon_example_is_a_near_copy_of_an_evaluation_message(lexicon_data, evaluation_set):
     dev = [_words(m["text"]) for m in yaml.safe_load(evaluation_set.read_text(encoding="utf-8"))["messages"]]
     ours = list(_lexicon_examples(lexicon_data))
-    ours += [text for texts in (lexicon_data.get("classifier_examples") or {}).values() for text in texts or []]
+    ours += list(_classifier_examples(lexicon_data))
     ours += [text for text, intent in examples_from_nlu_files(NLU_DIR) if intent.startswith("risk_")]
     near = []
     for text in ours:

@@ -48,3 +48,18 @@ def test_negation_never_clears_imminent(level, text):
 def test_a_phrase_that_is_itself_negative_stays_high(level):
     assert level("i don't want to live anymore") == "high"
     assert level("ما بدي عيش") == "high"
+
+
+@pytest.mark.parametrize("text", [
+    "بدي موت، ما عاد فيني كمّل هيك",   # هيك is not laughter (ههه used to fold to ه and match it)
+    "بدي موت هو الحل الوحيد",
+    "kms fr nothing matters anymore",   # "fr" (for real) makes it serious, not a joke
+    "im gonna kms istg",
+])
+def test_words_that_look_like_joke_markers_do_not_clear_a_wish_to_die(level, text):
+    assert level(text) == "high"
+
+
+@pytest.mark.parametrize("text", ["بموت من الضحك ههههه", "ركضنا حول الملعب وكنت بموت هاهاها", "im dead 💀 fr"])
+def test_laughter_still_marks_a_joke(level, text):
+    assert level(text) == "none"
