@@ -43,3 +43,22 @@ def test_pills_in_hand_with_giving_up_is_imminent(level):
 
 def test_a_film_about_running_away_is_not_a_plan(level):
     assert level("شفت فيلم عن ولد هرب من البيت وصار لاعب كورة") in ("none", "low")
+
+
+@pytest.mark.parametrize("text", [
+    "انجرحت اصبعي وانا بقطع الخيار للسلطة",        # an accident while cooking is not self-harm
+    "امي قالتلي يكفي العب بلايستيشن وروح نام",      # يكفي (enough) is not كف (a slap)
+    "el 7ar barcha lyoum, ma n9derch nokhroj",      # 7ar (heat) is not 7ari2 (fire)
+])
+def test_everyday_words_that_look_like_risk_words_stay_below_high(level, text):
+    assert level(text) in ("none", "low", "medium"), text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("جرحت يدي بالموس عمدا", "high"),
+    ("ابوي يكفني كل يوم", "high"),
+    ("lpatron dda lpassport dyali w ma bghach yred lia", "high"),
+    ("fi 7ari2 bel bet w ana 5ayfe", "imminent"),
+])
+def test_the_narrowed_words_still_catch_real_risk(level, text, expected):
+    assert level(text) == expected, text
