@@ -4,13 +4,10 @@ from __future__ import annotations
 import pytest
 
 from bot.evaluate_nlu import LANGUAGES, heldout_files, load_heldout
-from bot.nlu.arabic_normalizer import normalize_text
 from bot.safety.training_data import examples_from_nlu_files
 from bot.settings import PROJECT_ROOT
 
-
-def _key(text: str) -> str:
-    return " ".join(normalize_text(str(text)).lower().strip(" .!?,؟").split())
+from tests.separation import comparison_key
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -20,7 +17,7 @@ def test_every_language_has_a_held_out_set(language):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_held_out_messages_are_not_training_examples(language):
-    training = {_key(text) for text, _ in examples_from_nlu_files(PROJECT_ROOT / "data" / "nlu")}
+    training = {comparison_key(text) for text, _ in examples_from_nlu_files(PROJECT_ROOT / "data" / "nlu")}
     # One- and two-word messages ("hi", "thank you") cannot be unique; everything longer must be.
-    heldout = {_key(text) for text, _ in load_heldout(language) if len(_key(text).split()) >= 3}
+    heldout = {key for key in (comparison_key(text) for text, _ in load_heldout(language)) if len(key.split()) >= 3}
     assert sorted(heldout & training) == []

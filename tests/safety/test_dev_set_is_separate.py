@@ -7,24 +7,18 @@ import pytest
 import yaml
 
 from bot.nlu.arabic_normalizer import normalize_text
-from bot.safety.training_data import examples_from_nlu_files
+from bot.safety.training_data import examples_from_nlu_files, modifier_examples
 
 from tests.safety.conftest import NLU_DIR, SAFETY_DIR
+from tests.separation import comparison_key
 
 # Every labelled set: the development sets (dev_set*.yml) and the blind sets (blind_set*.yml).
 EVALUATION_SETS = sorted((SAFETY_DIR / "evaluation").glob("*.yml"))
 
 
-def _key(text: str) -> str:
-    return " ".join(normalize_text(str(text)).strip(" .!?,؟").split())
-
-
 def _classifier_examples(lexicon_data):
-    for texts in (lexicon_data.get("classifier_examples") or {}).values():
-        yield from texts or []
-    for classifier_set in lexicon_data.get("classifier_sets") or []:
-        for texts in classifier_set["examples"].values():
-            yield from texts
+    """Every text the classifier learns from beyond the NLU data (classifier files, idioms, negations)."""
+    return [text for text, _ in modifier_examples(lexicon_data)]
 
 
 def _lexicon_examples(lexicon_data):
@@ -40,11 +34,11 @@ def _lexicon_examples(lexicon_data):
 @pytest.mark.parametrize("evaluation_set", EVALUATION_SETS, ids=lambda path: path.name)
 def test_evaluation_texts_are_not_in_the_training_data_or_the_lexicon(lexicon_data, evaluation_set):
     # One- and two-word messages ("hi", "thank you") cannot be unique; everything longer must be.
-    dev = {key for key in (_key(m["text"]) for m in yaml.safe_load(evaluation_set.read_text(encoding="utf-8"))["messages"])
+    dev = {key for key in (comparison_key(m["text"]) for m in yaml.safe_load(evaluation_set.read_text(encoding="utf-8"))["messages"])
            if len(key.split()) >= 3}
-    training = {_key(text) for text, _ in examples_from_nlu_files(NLU_DIR)}
-    training |= {_key(text) for text in _classifier_examples(lexicon_data)}
-    lexicon = {_key(text) for text in _lexicon_examples(lexicon_data)}
+    training = {comparison_key(text) for text, _ in examples_from_nlu_files(NLU_DIR)}
+    training |= {comparison_key(text) for text in _classifier_examples(lexicon_data)}
+    lexicon = {comparison_key(text) for text in _lexicon_examples(lexicon_data)}
     assert sorted(dev & training) == []
     assert sorted(dev & lexicon) == []
 
@@ -57,7 +51,7 @@ def _words(text: str) -> set:
 def test_no_training_or_lexicon_example_is_a_near_copy_of_an_evaluation_message(lexicon_data, evaluation_set):
     dev = [_words(m["text"]) for m in yaml.safe_load(evaluation_set.read_text(encoding="utf-8"))["messages"]]
     ours = list(_lexicon_examples(lexicon_data))
-    ours += list(_classifier_examples(lexicon_data))
+    ours += _classifier_examples(lexicon_data)
     ours += [text for text, intent in examples_from_nlu_files(NLU_DIR) if intent.startswith("risk_")]
     near = []
     for text in ours:
