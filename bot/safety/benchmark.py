@@ -3,7 +3,8 @@
     python -m bot.safety.benchmark [--repeat 5]
 
 Builds the assessor exactly as the RiskAssessor component does at training time (lexicon from data/safety,
-classifier trained on data/nlu), then times `Assessor.assess()` on every NLU training example and lexicon
+classifier trained on data/nlu and data/safety/classifier, category guesser), then times `Assessor.assess()`
+on every NLU training example and lexicon
 example (short greetings to long disclosures, all scripts), one message per call. The budget is 5 ms p95.
 `make eval-safety` also reports the component's latency inside a trained model.
 """
@@ -17,7 +18,7 @@ from typing import List
 
 from bot.nlu.arabic_normalizer import normalize_text
 from bot.safety.assessment import Assessor, default_lexicon_dir
-from bot.safety.classifier import RiskClassifier
+from bot.safety.classifier import CategoryGuesser, RiskClassifier
 from bot.safety.lexicon import read_lexicon_data
 from bot.safety.training_data import category_examples, examples_from_nlu_files, level_examples
 from bot.settings import PROJECT_ROOT
@@ -29,7 +30,8 @@ def build_assessor() -> Assessor:
     data = read_lexicon_data(default_lexicon_dir())
     pairs = examples_from_nlu_files(PROJECT_ROOT / "data" / "nlu")
     texts, levels = level_examples(pairs, data)
-    return Assessor.from_lexicon_data(data, RiskClassifier.train(texts, levels))
+    return Assessor.from_lexicon_data(data, RiskClassifier.train(texts, levels),
+                                      CategoryGuesser.train(*category_examples(data)))
 
 
 def sample_texts() -> List[str]:

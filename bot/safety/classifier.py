@@ -79,6 +79,66 @@ def _skeletons(texts):
     return [skeleton_text(text) or "_" for text in texts]
 
 
+class FastLinearScorer:
+    """predict_proba of a fitted [TF-IDF vectorizer(s) -> multinomial LogisticRegression] for one text.
+
+    sklearn's per-call overhead (validation, building the idf matrix, sparse bookkeeping) is ~1 ms a call;
+    this is the same arithmetic (sublinear tf x idf, l2 norm per vectorizer, softmax of the linear scores)
+    in a fraction of that. `of()` returns None for anything else (calibrated, one-vs-rest, two classes),
+    and the caller then goes through sklearn. tests/safety/test_classifier.py checks both give the same numbers.
+    """
+
+    def __init__(self, weights, intercept, parts):
+        self.weights, self.intercept, self.parts = weights, intercept, parts
+
+    @classmethod
+    def of(cls, features, model) -> Optional["FastLinearScorer"]:
+        """`features`: one TfidfVectorizer, or a FeatureUnion of them (a branch may be [transformer, vectorizer])."""
+        if not hasattr(model, "coef_") or len(model.classes_) < 3 or getattr(model, "multi_class", "auto") == "ovr":
+            return None
+        branches = features.transformer_list if hasattr(features, "transformer_list") else [("only", features)]
+        parts, offset = [], 0
+        for _, transformer in branches:
+            prepare = _identity_text
+            vectorizer = transformer
+            if hasattr(transformer, "named_steps"):  # the Arabizi branch: skeleton, then a vectorizer
+                prepare = _skeleton_of
+                vectorizer = transformer.named_steps["chars"]
+            if not (vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"):
+                return None
+            idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+            parts.append((vectorizer.build_analyzer(), prepare, vectorizer.vocabulary_, idf, offset))
+            offset += len(vectorizer.vocabulary_)
+        return cls(np.ascontiguousarray(model.coef_.T), np.asarray(model.intercept_, dtype=np.float64), parts)
+
+    def predict_row(self, text: str):
+        columns: List[int] = []
+        values: List[float] = []
+        for analyzer, prepare, vocabulary, idf, offset in self.parts:
+            counts: Dict[int, int] = {}
+            for token in analyzer(prepare(text)):
+                index = vocabulary.get(token)
+                if index is not None:
+                    counts[index] = counts.get(index, 0) + 1
+            if not counts:
+                continue
+            indexes = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[indexes]
+            tfidf /= np.sqrt((tfidf * tfidf).sum())
+            columns.extend((indexes + offset).tolist())
+            values.extend(tfidf.tolist())
+        scores = self.intercept.copy()
+        if columns:
+            scores += np.asarray(values) @ self.weights[np.asarray(columns)]
+        scores -= scores.max()
+        exp = np.exp(scores)
+        return exp / exp.sum()
+
+
+def _skeleton_of(text: str) -> str:
+    return _skeletons([text])[0]
+
+
 @dataclass
 class RiskClassifier:
     """Predicts P(level) for a normalised message; `assess` turns that into a level with thresholds."""
@@ -114,61 +174,12 @@ class RiskClassifier:
         return probabilities
 
     def _predict_row(self, text: str):
-        """predict_proba for one text, computed directly from the fitted vectorizers and weights.
-
-        sklearn's per-call overhead (validation, building the idf matrix, sparse bookkeeping) is ~1 ms; this
-        is the same arithmetic (sublinear tf x idf, l2 norm per vectorizer, softmax of the linear scores)
-        in a fraction of that. A calibrated or one-vs-rest model goes through sklearn.
-        """
-        fast = self._fast_model()
-        if fast is None:
+        """predict_proba for one text (see FastLinearScorer); a calibrated or one-vs-rest model uses sklearn."""
+        if getattr(self, "_fast", "unset") == "unset":
+            self._fast = FastLinearScorer.of(self.pipeline.named_steps["features"], self.pipeline.named_steps["model"])
+        if self._fast is None:
             return self.pipeline.predict_proba([text])[0]
-        weights, intercept, parts = fast
-        columns: List[int] = []
-        values: List[float] = []
-        for analyzer, prepare, vocabulary, idf, offset in parts:
-            counts: Dict[int, int] = {}
-            for token in analyzer(prepare(text)):
-                index = vocabulary.get(token)
-                if index is not None:
-                    counts[index] = counts.get(index, 0) + 1
-            if not counts:
-                continue
-            indexes = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))) * idf[indexes]
-            tfidf /= np.sqrt((tfidf * tfidf).sum())
-            columns.extend((indexes + offset).tolist())
-            values.extend(tfidf.tolist())
-        scores = intercept.copy()
-        if columns:
-            scores += np.asarray(values) @ weights[np.asarray(columns)]
-        scores -= scores.max()
-        exp = np.exp(scores)
-        return exp / exp.sum()
-
-    def _fast_model(self):
-        """(weights [features x classes], intercept, per-vectorizer parts) or None when not applicable."""
-        if getattr(self, "_fast", "unset") != "unset":
-            return self._fast
-        self._fast = None
-        model = self.pipeline.named_steps["model"]
-        features = self.pipeline.named_steps["features"]
-        if not hasattr(model, "coef_") or len(self.classes) < 3 or getattr(model, "multi_class", "auto") == "ovr":
-            return None
-        parts, offset = [], 0
-        for name, transformer in features.transformer_list:
-            prepare = _identity_text
-            vectorizer = transformer
-            if hasattr(transformer, "named_steps"):  # the Arabizi branch: skeleton, then a vectorizer
-                prepare = lambda text: _skeletons([text])[0]  # noqa: E731
-                vectorizer = transformer.named_steps["chars"]
-            if not (vectorizer.sublinear_tf and vectorizer.use_idf and vectorizer.norm == "l2"):
-                return None
-            idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-            parts.append((vectorizer.build_analyzer(), prepare, vectorizer.vocabulary_, idf, offset))
-            offset += len(vectorizer.vocabulary_)
-        self._fast = (np.ascontiguousarray(model.coef_.T), np.asarray(model.intercept_, dtype=np.float64), parts)
-        return self._fast
+        return self._fast.predict_row(text)
 
     def assess(self, normalized_text: str) -> Tuple[str, float, Dict[str, float]]:
         """(level, score, probabilities): the highest level whose cumulative probability passes its threshold.
@@ -220,7 +231,13 @@ class CategoryGuesser:
         return cls(pipeline)
 
     def guess(self, normalized_text: str) -> Tuple[str, float]:
-        row = self.pipeline.predict_proba([normalized_text])[0]
+        """(most likely category, its probability)."""
+        if getattr(self, "_fast", "unset") == "unset":
+            self._fast = FastLinearScorer.of(self.pipeline.named_steps["chars"], self.pipeline.named_steps["model"])
+        if self._fast is None:
+            row = self.pipeline.predict_proba([normalized_text])[0]
+        else:
+            row = self._fast.predict_row(normalized_text)
         best = max(range(len(row)), key=lambda i: row[i])
         return str(self.pipeline.classes_[best]), float(row[best])
 

@@ -41,9 +41,12 @@ class CryForHelp:
 
     def level(self, text: str) -> Optional[str]:
         """medium, high or imminent when the whole message is a cry for help, else None."""
-        words = [_fold(token) for token in _TOKENS.findall(text or "")]
+        tokens = _TOKENS.findall(text or "")
+        if not tokens or len(tokens) > _MAX_WORDS:  # counted before folding: most messages stop here, cheaply
+            return None
+        words = [_fold(token) for token in tokens]
         cries = self.rescue | self.help
-        if not words or len(words) > _MAX_WORDS or not any(word in cries for word in words):
+        if not any(word in cries for word in words):
             return None
         if not all(word in cries or word in self.fillers for word in words):
             return None

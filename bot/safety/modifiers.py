@@ -49,7 +49,7 @@ class Modifiers:
         # A negation must end exactly where the matched words begin: anchor each cue at the end.
         self._negation_tails = [
             (mode, re.compile(f"(?:{regex.pattern})(?:[\\W_]*)$" if mode != ARABIZI else f"(?:{regex.pattern}) ?$"))
-            for cue in self.negations for mode, regex, _ in cue.compiled
+            for cue in self.negations for mode, regex, *_ in cue.compiled
         ]
         escalation = data.get("escalation") or {}
         self.escalation_categories = set(escalation.get("categories") or [])

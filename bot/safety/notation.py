@@ -375,14 +375,32 @@ class TriggerFinder:
             pattern = pattern.lower().replace("’", "'")
         return self._sequence(parse(pattern), mode)
 
-    def _sequence(self, sequence: Sequence_, mode: str) -> Optional[frozenset]:
-        best: Optional[frozenset] = None
+    def groups(self, pattern: str, mode: str) -> List[frozenset]:
+        """One trigger set per required part of the pattern: a text it matches holds a trigger of EVERY set.
+
+        `of()` gives the single most selective set (for indexing); checking the other sets too skips the
+        regex of a two-part pattern ("{@carer_ar} ... {@hit_ar}") when only one part's words are present.
+        """
+        if mode == AR:
+            pattern = normalize_text(pattern)
+        elif mode in (EN, ARABIZI):
+            pattern = pattern.lower().replace("’", "'")
+        return self._required_sets(parse(pattern), mode)
+
+    def _required_sets(self, sequence: Sequence_, mode: str) -> List[frozenset]:
+        found_sets: List[frozenset] = []
         for element in sequence.elements:
             if isinstance(element, Gap) or (isinstance(element, Alternatives) and element.optional):
                 continue
             found = self._element(element, mode)
             if found is None or (isinstance(element, Alternatives) and any(not o.elements for o in element.options)):
                 continue
+            found_sets.append(found)
+        return found_sets
+
+    def _sequence(self, sequence: Sequence_, mode: str) -> Optional[frozenset]:
+        best: Optional[frozenset] = None
+        for found in self._required_sets(sequence, mode):
             if best is None or min(map(len, found)) > min(map(len, best)):
                 best = found
         return best

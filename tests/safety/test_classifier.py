@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety.classifier import RiskClassifier, level_for_intent
+from bot.safety.classifier import CategoryGuesser, RiskClassifier, level_for_intent
+from bot.safety.training_data import category_examples
 
 
 def test_intents_map_to_levels():
@@ -28,6 +29,15 @@ def test_the_fast_path_equals_the_sklearn_pipeline(trained_classifier):
         fast = [trained_classifier.probabilities(text)[c] for c in trained_classifier.classes]
         slow = list(trained_classifier.pipeline.predict_proba([text])[0])
         assert fast == pytest.approx(slow, abs=1e-9)
+
+
+def test_the_category_guessers_fast_path_equals_the_sklearn_pipeline(lexicon_data):
+    guesser = CategoryGuesser.train(*category_examples(lexicon_data))
+    for text in ("بدي اهرب من البيت", "he touches me", "ma 3andi ma nakol", "they want me to marry him"):
+        category, probability = guesser.guess(text)
+        row = guesser.pipeline.predict_proba([text])[0]
+        best = max(range(len(row)), key=lambda i: row[i])
+        assert (category, probability) == (guesser.pipeline.classes_[best], pytest.approx(row[best], abs=1e-9))
 
 
 def test_a_saved_classifier_loads_with_the_same_answers(trained_classifier, tmp_path):
