@@ -83,12 +83,7 @@ eval-nlu: $(STAMP) train ## Intent macro-F1 per language (ar, arabizi, en) on he
 
 .PHONY: eval-safety
 eval-safety: $(STAMP) train ## Risk recall, false positives, confusion table and latency (dev sets, then each blind set)
-	$(PY) -m bot.safety.evaluate --min-recall 0.95 --max-fpr 0.05
-	@for blind in data/safety/evaluation/blind_set*.yml; do \
-	  [ -f "$$blind" ] || continue; \
-	  echo; echo "Blind set $$blind (figures only, no floors; its header says when it was measured blind and whether it still is)"; \
-	  $(PY) -m bot.safety.evaluate --dev-set "$$blind" --report "reports/safety_$$(basename $$blind .yml).json" || exit 1; \
-	done
+	$(PY) -m bot.safety.evaluate --min-recall 0.95 --max-fpr 0.05 --blind-sets $(wildcard data/safety/evaluation/blind_set*.yml)
 
 .PHONY: bench-handoff
 bench-handoff: $(STAMP) redis train ## Handoff latency: child message -> ticket in the queue; claim; reply

@@ -1,6 +1,7 @@
 """Evaluate risk assessment on the labelled dev set, through the trained model (Agent.parse_message).
 
     python -m bot.safety.evaluate [--min-recall 0.95] [--max-fpr 0.05] [--show-misses]
+                                  [--blind-sets data/safety/evaluation/blind_set_*.yml]
 
 Reports, overall, per variety and per category:
   recall high+     true high/imminent messages assessed high or imminent
@@ -12,7 +13,8 @@ plus the 5x5 confusion table (true level x assessed level) and latency:
     message per call, timed with time.perf_counter;
   - the whole NLU parse (Agent.parse_message), for context.
 Writes reports/safety_eval.json. Exits 1 when a floor (--min-recall on recall high+, --max-fpr on FPR none)
-is not met.
+is not met. --blind-sets then reports each blind set on its own with the same loaded model (figures only, no
+floors; reports/safety_<name>.json) and ends with a one-line-per-set summary.
 """
 from __future__ import annotations
 
@@ -142,10 +144,10 @@ def print_report(report: Dict[str, Any]) -> None:
           f"p50 {latency['parse_p50']:.1f} ms, p95 {latency['parse_p95']:.1f} ms")
 
 
-def evaluate(dev_sets: Sequence[Path], show_misses: bool = False) -> Dict[str, Any]:
+def evaluate(dev_sets: Sequence[Path], show_misses: bool = False, agent=None) -> Dict[str, Any]:
     messages = [message for path in dev_sets for message in load_dev_set(path)]
     texts = [str(m["text"]) for m in messages]
-    agent = agent_or_exit()
+    agent = agent or agent_or_exit()
     parsed = asyncio.run(parse_all(agent, texts))
 
     # Whole-parse latency on a sample, one message at a time.
@@ -200,6 +202,23 @@ def evaluate(dev_sets: Sequence[Path], show_misses: bool = False) -> Dict[str, A
     return report
 
 
+def _write(report: Dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"\nwrote {path}")
+
+
+def print_summary(summary: Sequence) -> None:
+    """One line per evaluated set: the figures the README and closing notes quote."""
+    print(f"\n\nSummary{'':16s} {'n':>5s} {'recall high+':>13s} {'recall imminent':>16s} {'FPR none':>9s} "
+          f"{'p95 ms':>7s}")
+    for name, report in summary:
+        overall = report["overall"]
+        print(f"{name:23s} {overall['n']:5d} {_format_ratio(overall['recall_high_plus']):>13s} "
+              f"{_format_ratio(overall['recall_imminent']):>16s} {_format_ratio(overall['fpr_none']):>9s} "
+              f"{report['latency_ms']['component_p95']:7.2f}")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     quiet_tensorflow()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -209,13 +228,24 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--max-fpr", type=float, default=None, help="ceiling on overall FPR on none")
     parser.add_argument("--show-misses", action="store_true", help="print missed and falsely alarmed messages")
     parser.add_argument("--report", type=Path, default=REPORT)
+    parser.add_argument("--blind-sets", type=Path, nargs="*", default=[],
+                        help="after the dev sets, report each of these on its own (no floors)")
     args = parser.parse_args(argv)
 
-    report = evaluate(args.dev_set, args.show_misses)
+    agent = agent_or_exit()  # loaded once for every set
+    report = evaluate(args.dev_set, args.show_misses, agent)
     print_report(report)
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    print(f"\nwrote {args.report}")
+    _write(report, args.report)
+    summary = [("development sets", report)]
+    for blind in args.blind_sets:
+        print(f"\n\nBlind set {_shown(blind)} (figures only, no floors; its header says when it was measured "
+              f"blind and whether it still is)")
+        blind_report = evaluate([blind], args.show_misses, agent)
+        print_report(blind_report)
+        _write(blind_report, args.report.parent / f"safety_{Path(blind).stem}.json")
+        summary.append((Path(blind).stem, blind_report))
+    if len(summary) > 1:
+        print_summary(summary)
 
     failures = []
     overall = report["overall"]

@@ -34,9 +34,9 @@ def examples_from_nlu_files(nlu_dir: Path) -> List[Tuple[str, str]]:
     return pairs
 
 
-def modifier_examples(lexicon_data: Dict[str, Any]) -> List[Tuple[str, str]]:
-    """(text, level): idiom examples are none, negation examples low, plus classifier_examples.yml and the
-    classifier's own training messages (data/safety/classifier/*.yml)."""
+def classifier_level_examples(lexicon_data: Dict[str, Any]) -> List[Tuple[str, str]]:
+    """(text, level) for the risk classifier beyond the NLU data: its own training messages
+    (data/safety/classifier/*.yml), classifier_examples.yml, idiom examples (none) and negation examples (low)."""
     modifiers = lexicon_data.get("modifiers") or {}
     pairs: List[Tuple[str, str]] = []
     for level, examples in (lexicon_data.get("classifier_examples") or {}).items():
@@ -58,7 +58,7 @@ def level_examples(intent_examples: Iterable[Tuple[str, str]], lexicon_data: Dic
     for text, intent in intent_examples:
         texts.append(normalize_text(text))
         levels.append(level_for_intent(intent))
-    for text, level in modifier_examples(lexicon_data):
+    for text, level in classifier_level_examples(lexicon_data):
         texts.append(normalize_text(text))
         levels.append(level)
     return texts, levels

@@ -68,9 +68,9 @@ def test_a_classifier_file_with_an_unknown_level_is_refused(tmp_path):
 
 
 def test_classifier_messages_teach_levels_and_categories(lexicon_data):
-    from bot.safety.training_data import category_examples, modifier_examples
+    from bot.safety.training_data import category_examples, classifier_level_examples
 
-    taught = dict(modifier_examples(lexicon_data))
+    taught = dict(classifier_level_examples(lexicon_data))
     first_high = lexicon_data["classifier_sets"][0]["examples"]["high"][0]
     assert taught[first_high] == "high"
     texts, categories = category_examples(lexicon_data)

@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from bot.nlu.arabic_normalizer import normalize_text
-from bot.safety.training_data import examples_from_nlu_files, modifier_examples
+from bot.safety.training_data import classifier_level_examples, examples_from_nlu_files
 
 from tests.safety.conftest import NLU_DIR, SAFETY_DIR
 from tests.separation import comparison_key
@@ -18,7 +18,7 @@ EVALUATION_SETS = sorted((SAFETY_DIR / "evaluation").glob("*.yml"))
 
 def _classifier_examples(lexicon_data):
     """Every text the classifier learns from beyond the NLU data (classifier files, idioms, negations)."""
-    return [text for text, _ in modifier_examples(lexicon_data)]
+    return [text for text, _ in classifier_level_examples(lexicon_data)]
 
 
 def _lexicon_examples(lexicon_data):
