@@ -32,7 +32,8 @@ def test_the_fast_path_equals_the_sklearn_pipeline(trained_classifier):
 
 
 def test_the_category_guessers_fast_path_equals_the_sklearn_pipeline(lexicon_data):
-    guesser = CategoryGuesser.train(*category_examples(lexicon_data))
+    texts, categories = category_examples(lexicon_data)
+    guesser = CategoryGuesser.train(texts[::4], categories[::4])  # a quarter: the arithmetic is what is tested
     for text in ("بدي اهرب من البيت", "he touches me", "ma 3andi ma nakol", "they want me to marry him"):
         category, probability = guesser.guess(text)
         row = guesser.pipeline.predict_proba([text])[0]
