@@ -44,6 +44,12 @@ _AZ_SUFFIX = "(?:hm|km|sh|n|k|h|t|w)?"
 _EMOJI_TAIL = "[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
 
 
+def _lost_letters(word: str) -> bool:
+    """True for an Arabizi word whose 3 or 2 (ع, ء) the skeleton drops, leaving three consonants or fewer."""
+    raw = raw_form(word)
+    return bool(re.search(r"[23]", raw)) and len(skeleton(word)) <= 3
+
+
 class PatternError(ValueError):
     """A lexicon pattern that cannot be compiled (bad notation, unknown concept, wrong script)."""
 
@@ -326,6 +332,13 @@ class Compiler:
                 return f"(?<![^ ])[a-z]*/{re.escape(raw_form(literal))}(?![^ ])"
             # Two consonants ("mt", "hs") plus a clitic would match English words ("this" = t+hs): no clitics.
             short_skeleton = literal is not None and len(skeleton(literal)) < 3
+            if literal is not None and _lost_letters(literal):
+                # ع and ء vanish from the skeleton, so a short word written with 3 or 2 collides with everyday
+                # words: a3ish (أعيش) = shi (شي), ba2ta3 (بقطع) = bayt (بيت), ba7ra2 (بحرق) = ba7r (بحر). Such a
+                # word matches only a message word that also writes one of those letters as 3 or 2.
+                body = "".join(self._piece(piece, mode) for piece in word.pieces)
+                prefix, suffix = ("", "") if word.exact or short_skeleton else (_AZ_PREFIX, _AZ_SUFFIX)
+                return f"(?<![^ ]){prefix}{body}{suffix}/(?=[a-z0-9]*[23])[a-z0-9]*(?![^ ])"
         body = "".join(self._piece(piece, mode) for piece in word.pieces)
         if not body:
             return ""

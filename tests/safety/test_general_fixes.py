@@ -62,3 +62,17 @@ def test_everyday_words_that_look_like_risk_words_stay_below_high(level, text):
 ])
 def test_the_narrowed_words_still_catch_real_risk(level, text, expected):
     assert level(text) == expected, text
+
+
+@pytest.mark.parametrize("text", [
+    "ma bdi shi, shukran",          # ما بدي شي: I don't want anything (a3ish, to live, had the same skeleton)
+    "el beit 7elo ktir",            # البيت حلو: the house is nice (bayt = ba2ta3 + 7alo)
+    "el ba7r 7elo el yom",          # البحر حلو: the sea is nice (ba7r = ba7ra2)
+])
+def test_everyday_arabizi_that_shared_a_skeleton_with_risk_words_stays_low(level, text):
+    assert level(text) in ("none", "low"), text
+
+
+@pytest.mark.parametrize("text", ["ma bdi a3ish", "bdi ba2ta3 7ali", "ba7ra2 7ali bel wala3a"])
+def test_risk_words_written_with_3_or_2_still_match(level, text):
+    assert level(text) in ("high", "imminent"), text

@@ -65,3 +65,14 @@ def test_a_cue_mixing_arabic_and_latin_is_refused():
 
     with pytest.raises(PatternError):
         compile_any_mode(Compiler({}), "{lol|ههه} ... dead")
+
+
+def test_a_short_arabizi_word_written_with_3_or_2_needs_that_letter_in_the_message():
+    # ع and ء vanish from the skeleton: a3ish (أعيش) would be shi (شي), ba2ta3 (بقطع) bayt (بيت).
+    assert matches("a3ish", "arabizi", "3ish")
+    assert matches("a3ish", "arabizi", "a3eesh")
+    assert not matches("a3ish", "arabizi", "shi")
+    assert matches("ba2ta3", "arabizi", "ba2ta3")
+    assert not matches("ba2ta3", "arabizi", "bayt")
+    assert not matches("ba7ra2", "arabizi", "ba7r")
+    assert matches("mout", "arabizi", "mot")  # words without 3 or 2 keep their loose matching
