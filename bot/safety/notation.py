@@ -189,6 +189,8 @@ def script_of(text: str) -> str:
     rest = re.sub(r"@[a-z0-9_]+", "", text)
     if _HAS_LATIN.search(rest):
         return "latin"
+    if re.fullmatch(r"[\s\[\]{}|.*=0-9]*[0-9][\s\[\]{}|.*=0-9]*", rest):
+        return "latin"  # plain numbers ("{10|20}") are written words, not keycap emoji
     if re.search(r"[^\s\[\]{}|.*=]", rest):
         return "emoji"
     return "concept"

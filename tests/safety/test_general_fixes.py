@@ -76,3 +76,23 @@ def test_everyday_arabizi_that_shared_a_skeleton_with_risk_words_stays_low(level
 @pytest.mark.parametrize("text", ["ma bdi a3ish", "bdi ba2ta3 7ali", "ba7ra2 7ali bel wala3a"])
 def test_risk_words_written_with_3_or_2_still_match(level, text):
     assert level(text) in ("high", "imminent"), text
+
+
+@pytest.mark.parametrize("text", [
+    "هلق أخدت شي عشرين حبة من دوا إمي",      # a hedged number of pills already taken
+    "a5adt 20 7aba mn dwa mama",              # Arabizi: the number is written in digits
+    "el dam mesh bey2af w ana lwa7di",         # Arabizi: the bleeding will not stop
+    "the bleeding wont stop",
+    "m3aya sekkeena w ha5alas 3ala nafsi elnaharda",  # Egyptian: I'll finish myself off today, knife at hand
+])
+def test_an_attempt_under_way_is_imminent(level, text):
+    assert level(text) == "imminent", text
+
+
+@pytest.mark.parametrize("text", [
+    "my nose is bleeding and it wont stop",    # first aid, not a crisis
+    "a5adt 7aba panadol 3ashan rasi",          # one painkiller for a headache
+    "5alast el wajib w ana mabsout",            # finished my homework
+])
+def test_first_aid_and_a_single_pill_are_not_attempts(level, text):
+    assert level(text) not in ("high", "imminent"), text

@@ -76,3 +76,9 @@ def test_a_short_arabizi_word_written_with_3_or_2_needs_that_letter_in_the_messa
     assert not matches("ba2ta3", "arabizi", "bayt")
     assert not matches("ba7ra2", "arabizi", "ba7r")
     assert matches("mout", "arabizi", "mot")  # words without 3 or 2 keep their loose matching
+
+
+def test_plain_numbers_are_words_not_keycap_emoji():
+    from bot.safety.notation import script_of
+    assert script_of("{10|20|30}") == "latin"
+    assert script_of("1️⃣") == "emoji"
