@@ -326,6 +326,7 @@ class Compiler:
 
     def _word(self, word: Word, mode: str) -> str:
         short_skeleton = False
+        raw_guard = ""
         if mode == ARABIZI:
             literal = "".join(p.text for p in word.pieces) if all(isinstance(p, Literal) for p in word.pieces) else None
             if literal is not None and (word.exact or len(skeleton(literal)) < 2) and raw_form(literal):
@@ -334,13 +335,10 @@ class Compiler:
                 return f"(?<![^ ])[a-z]*/{re.escape(raw_form(literal))}(?![^ ])"
             # Two consonants ("mt", "hs") plus a clitic would match English words ("this" = t+hs): no clitics.
             short_skeleton = literal is not None and len(skeleton(literal)) < 3
-            if literal is not None and _lost_letters(literal):
-                # ع and ء vanish from the skeleton, so a short word written with 3 or 2 collides with everyday
-                # words: a3ish (أعيش) = shi (شي), ba2ta3 (بقطع) = bayt (بيت), ba7ra2 (بحرق) = ba7r (بحر). Such a
-                # word matches only a message word that also writes one of those letters as 3 or 2.
-                body = "".join(self._piece(piece, mode) for piece in word.pieces)
-                prefix, suffix = ("", "") if word.exact or short_skeleton else (_AZ_PREFIX, _AZ_SUFFIX)
-                return f"(?<![^ ]){prefix}{body}{suffix}/(?=[a-z0-9]*[23])[a-z0-9]*(?![^ ])"
+            # ع and ء vanish from the skeleton, so a short word written with 3 or 2 collides with everyday words:
+            # a3ish (أعيش) = shi (شي), ba2ta3 (بقطع) = bayt (بيت), ba7ra2 (بحرق) = ba7r (بحر). Such a word matches
+            # only a message word whose raw half also writes one of those letters as 3 or 2.
+            raw_guard = "(?=[a-z0-9]*[23])" if literal is not None and _lost_letters(literal) else ""
         body = "".join(self._piece(piece, mode) for piece in word.pieces)
         if not body:
             return ""
@@ -351,7 +349,7 @@ class Compiler:
             return f"(?<![a-z0-9']){body}(?![a-z0-9'])"
         if mode == ARABIZI:
             prefix, suffix = ("", "") if word.exact or short_skeleton else (_AZ_PREFIX, _AZ_SUFFIX)
-            return f"(?<![^ ]){prefix}{body}{suffix}/[a-z0-9]*(?![^ ])"
+            return f"(?<![^ ]){prefix}{body}{suffix}/{raw_guard}[a-z0-9]*(?![^ ])"
         return body
 
     def _piece(self, piece, mode: str) -> str:
