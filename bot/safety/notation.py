@@ -44,10 +44,9 @@ _AZ_SUFFIX = "(?:hm|km|sh|n|k|h|t|w)?"
 _EMOJI_TAIL = "[\ufe0f\u200d\U0001F3FB-\U0001F3FF]*"
 
 
-def _lost_letters(word: str) -> bool:
-    """True for an Arabizi word whose 3 or 2 (ع, ء) the skeleton drops, leaving three consonants or fewer."""
-    raw = raw_form(word)
-    return bool(re.search(r"[23]", raw)) and len(skeleton(word)) <= 3
+def _lost_letters(word: str, skel: str) -> bool:
+    """True for an Arabizi word whose 3 or 2 (ع, ء) its skeleton `skel` drops, leaving three consonants or fewer."""
+    return len(skel) <= 3 and re.search(r"[23]", raw_form(word)) is not None
 
 
 class PatternError(ValueError):
@@ -189,10 +188,9 @@ def script_of(text: str) -> str:
     rest = re.sub(r"@[a-z0-9_]+", "", text)
     if _HAS_LATIN.search(rest):
         return "latin"
-    if re.fullmatch(r"[\s\[\]{}|.*=0-9]*[0-9][\s\[\]{}|.*=0-9]*", rest):
-        return "latin"  # plain numbers ("{10|20}") are written words, not keycap emoji
     if re.search(r"[^\s\[\]{}|.*=]", rest):
-        return "emoji"
+        # Plain numbers ("{10|20}") are written words, not keycap emoji.
+        return "emoji" if re.search(r"[^\s\[\]{}|.*=0-9]", rest) else "latin"
     return "concept"
 
 
@@ -329,16 +327,17 @@ class Compiler:
         raw_guard = ""
         if mode == ARABIZI:
             literal = "".join(p.text for p in word.pieces) if all(isinstance(p, Literal) for p in word.pieces) else None
-            if literal is not None and (word.exact or len(skeleton(literal)) < 2) and raw_form(literal):
+            skel = skeleton(literal) if literal is not None else ""
+            if literal is not None and (word.exact or len(skel) < 2) and raw_form(literal):
                 # Marked exact (=word), or too short to match loosely ("ma", "7a", "3a"): match the word as
                 # written, in the raw half.
                 return f"(?<![^ ])[a-z]*/{re.escape(raw_form(literal))}(?![^ ])"
             # Two consonants ("mt", "hs") plus a clitic would match English words ("this" = t+hs): no clitics.
-            short_skeleton = literal is not None and len(skeleton(literal)) < 3
+            short_skeleton = literal is not None and len(skel) < 3
             # ع and ء vanish from the skeleton, so a short word written with 3 or 2 collides with everyday words:
             # a3ish (أعيش) = shi (شي), ba2ta3 (بقطع) = bayt (بيت), ba7ra2 (بحرق) = ba7r (بحر). Such a word matches
             # only a message word whose raw half also writes one of those letters as 3 or 2.
-            raw_guard = "(?=[a-z0-9]*[23])" if literal is not None and _lost_letters(literal) else ""
+            raw_guard = "(?=[a-z0-9]*[23])" if literal is not None and _lost_letters(literal, skel) else ""
         body = "".join(self._piece(piece, mode) for piece in word.pieces)
         if not body:
             return ""

@@ -14,7 +14,7 @@ from tests.separation import comparison_key
 
 # Every labelled set: the development sets (dev_set*.yml), the blind sets (blind_set*.yml) and the sealed sets
 # not yet measured (sealed/*.yml): training data must not copy those either.
-EVALUATION_SETS = sorted((SAFETY_DIR / "evaluation").glob("*.yml")) + sorted((SAFETY_DIR / "evaluation" / "sealed").glob("*.yml"))
+EVALUATION_SETS = sorted((SAFETY_DIR / "evaluation").rglob("*.yml"))
 
 
 def _classifier_examples(lexicon_data):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from bot.safety.notation import Compiler, PatternError
+from bot.safety.notation import Compiler, PatternError, script_of
 from bot.safety.text import PreparedText
 
 
@@ -79,6 +79,5 @@ def test_a_short_arabizi_word_written_with_3_or_2_needs_that_letter_in_the_messa
 
 
 def test_plain_numbers_are_words_not_keycap_emoji():
-    from bot.safety.notation import script_of
     assert script_of("{10|20|30}") == "latin"
     assert script_of("1️⃣") == "emoji"
