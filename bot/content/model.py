@@ -114,7 +114,7 @@ class LexiconEntry:
 class ModifierExample:
     """An example phrase of an idiom, negation or escalation cue in data/safety/modifiers.yml."""
 
-    kind: str  # idioms, negations or escalation
+    kind: str  # idioms, negations, escalation or emergency
     pattern: str
     example: str
     file: str
@@ -379,8 +379,9 @@ class Content:
 
     def _load_modifier_examples(self, data: Dict[str, Any], file: str) -> None:
         escalation = data.get("escalation") if isinstance(data.get("escalation"), dict) else {}
+        emergency = data.get("emergency") if isinstance(data.get("emergency"), dict) else {}
         groups = (("idioms", data.get("idioms")), ("negations", data.get("negations")),
-                  ("escalation", escalation.get("cues")))
+                  ("escalation", escalation.get("cues")), ("emergency", emergency.get("cues")))
         for kind, cues in groups:
             for index, cue in enumerate(cues or []):
                 if not isinstance(cue, dict):

@@ -34,6 +34,8 @@ from bot.safety.text import PreparedText
 
 logger = logging.getLogger(__name__)
 
+IMMEDIATE_DANGER = "immediate_danger"
+
 _HAS_WORD = re.compile(r"[\w\u0621-\u064A]")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
@@ -144,6 +146,13 @@ class Assessor:
         for item in evidence:
             if item["category"] is None:
                 item["category"] = categories[0] if categories else None
+        if level == HIGH:
+            # Already high, and the child's body is in danger now ("can't breathe", "tied me up"): imminent.
+            for pattern, span in self.modifiers.emergency_signs(prepared, modified.idiom_spans, categories)[:1]:
+                evidence.append({"detector": "emergency", "category": IMMEDIATE_DANGER, "level": IMMINENT,
+                                 "pattern": pattern, "matched": prepared.excerpt(span), "score": 1.0})
+                level = IMMINENT
+                categories = categories + [IMMEDIATE_DANGER] if IMMEDIATE_DANGER not in categories else categories
         return {"level": level, "categories": categories, "evidence": evidence,
                 "original_intent": intent.get("name"), "language": language}
 

@@ -74,6 +74,10 @@ def check_lexicon(directory: Path) -> List[str]:
         for example in cue.examples:
             if not search_any(cue.compiled, PreparedText.from_text(example)):
                 problems.append(f"modifiers.yml escalation cue {cue.pattern!r} does not match {example!r}")
+    for cue in modifiers.emergency_cues:
+        for example in cue.examples:
+            if not search_any(cue.compiled, PreparedText.from_text(example)):
+                problems.append(f"modifiers.yml emergency sign {cue.pattern!r} does not match {example!r}")
     return problems
 
 

@@ -8,12 +8,15 @@ The rules are deliberately conservative (docs/risk-taxonomy.md: "when in doubt, 
              punctuation in between. An imminent match is never lowered by negation.
   escalation a suicide/self-harm match at high becomes imminent when the message also has an imminence cue:
              a time ("tonight", "الحين", "هلق", "دلوقتي", "daba") or means at hand ("in my hand", "بإيدي").
+  emergency  signs that a child's body is in danger right now ("can't breathe", "ما بقدر اتحرك", "tied me up",
+             "won't let me out"). The assessor makes a message imminent when it is already high, in any category
+             and from either detector, and also has one of these signs (see Assessor._assess).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Tuple
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, Iterable, List, Tuple
 
 from bot.safety.levels import HIGH, IMMINENT, LOW, MEDIUM, NONE
 from bot.safety.arabizi import skeleton_view
@@ -28,6 +31,7 @@ class Cue:
     compiled: List[Compiled]
     examples: List[str] = field(default_factory=list)
     unless: List[Compiled] = field(default_factory=list)  # idiom off when these appear
+    categories: List[str] = field(default_factory=list)  # emergency signs: only for these categories (empty: any)
 
 
 @dataclass
@@ -54,6 +58,11 @@ class Modifiers:
         escalation = data.get("escalation") or {}
         self.escalation_categories = set(escalation.get("categories") or [])
         self.escalation_cues = self._cues(escalation.get("cues"), compiler, "escalation cues")
+        self.emergency_cues = self._cues((data.get("emergency") or {}).get("cues"), compiler, "emergency cues")
+        # The escalation cues (a time, means at hand, a high place) are also emergency signs for a suicide or
+        # self-harm message that only the classifier rated high ("i have the knife. im done").
+        self.emergency_cues += [replace(cue, categories=sorted(self.escalation_categories))
+                                for cue in self.escalation_cues]
 
     @staticmethod
     def _cues(raw_items, compiler: Compiler, what: str) -> List[Cue]:
@@ -65,7 +74,8 @@ class Modifiers:
                 unless = [c for pattern in item.get("unless") or [] for c in compile_any_mode(compiler, str(pattern))]
             except (PatternError, re.error, KeyError) as error:
                 raise PatternError(f"modifiers.yml {what}: {item.get('pattern')!r}: {error}") from error
-            cues.append(Cue(str(item["pattern"]), compiled, [str(e) for e in item.get("examples") or []], unless))
+            cues.append(Cue(str(item["pattern"]), compiled, [str(e) for e in item.get("examples") or []], unless,
+                            [str(c) for c in item.get("categories") or []]))
         return cues
 
     def apply(self, prepared: PreparedText, hits: List[Hit]) -> ModifierResult:
@@ -100,6 +110,20 @@ class Modifiers:
                 for hit in candidates:
                     hit.level, hit.modifier = IMMINENT, "escalation"
         return ModifierResult(idiom_spans, negation_spans, escalation_cues, set_aside)
+
+    def emergency_signs(self, prepared: PreparedText, idiom_spans: List[Span],
+                        categories: Iterable[str] = ()) -> List[Tuple[str, Span]]:
+        """(pattern, span) of every emergency sign in the message that is not part of an idiom and that applies to
+        one of the message's `categories` (a sign without `categories` applies to all)."""
+        present = set(categories)
+        return [
+            (cue.pattern, span)
+            for cue in self.emergency_cues
+            if not cue.categories or present & set(cue.categories)
+            if not (cue.unless and search_any(cue.unless, prepared))
+            for span in search_any(cue.compiled, prepared)
+            if not any(_contains(idiom, span) for idiom in idiom_spans)
+        ]
 
     def _negation_before(self, prepared: PreparedText, first_token: int):
         """The token span of a negation cue that ends right before `first_token`, if there is one."""

@@ -96,3 +96,79 @@ def test_an_attempt_under_way_is_imminent(level, text):
 ])
 def test_first_aid_and_a_single_pill_are_not_attempts(level, text):
     assert level(text) not in ("high", "imminent"), text
+
+
+# ----- Session 6: emergency signs, exact Arabizi words, school questions, plays and pets ---------------------------
+class HighClassifier:
+    """A classifier stub that rates every message high, as the learned detector does for unlisted phrasings."""
+
+    def assess(self, normalized_text: str):
+        return "high", 0.9, {"none": 0.05, "low": 0.0, "medium": 0.05, "high": 0.9, "imminent": 0.0}
+
+
+@pytest.fixture(scope="module")
+def classifier_high(lexicon_data):
+    from bot.safety.assessment import Assessor
+
+    return Assessor.from_lexicon_data(lexicon_data, HighClassifier())
+
+
+@pytest.mark.parametrize("text", [
+    "ابوي ضربني بالحزام وهلق ما بقدر اتحرك",               # beaten, and cannot move now
+    "my stepdad choked me and now i can't breathe properly",
+    "baba darabni w rabatni bel 7abl",                      # beaten and tied up
+])
+def test_a_high_message_with_an_emergency_sign_is_imminent(lexicon_only, text):
+    result = lexicon_only.assess(text)
+    assert result["level"] == "imminent"
+    assert "immediate_danger" in result["categories"]
+    assert any(item["detector"] == "emergency" for item in result["evidence"])
+
+
+def test_an_emergency_sign_also_raises_a_message_only_the_classifier_rated_high(classifier_high):
+    result = classifier_high.assess("my little brother swallowed a battery and now hes choking")
+    assert result["level"] == "imminent"
+    assert result["categories"][-1] == "immediate_danger" and len(result["categories"]) >= 2
+
+
+@pytest.mark.parametrize("text", [
+    "ضحكت لدرجة ما قدرت اتنفس 😂",                         # an emergency sign alone raises nothing
+    "i laughed so hard i couldn't breathe",
+    "we were in the car right now singing in the traffic",
+])
+def test_an_emergency_sign_alone_raises_nothing(level, text):
+    assert level(text) == "none"
+
+
+def test_the_abuser_coming_while_the_child_is_alone_is_imminent(level):
+    assert level("ابن خالتي اللي بيلمسني جاي هلق عالبيت وانا لحالي") == "imminent"
+
+
+def test_being_alone_at_home_does_not_make_sadness_an_emergency(lexicon_only):
+    # The "someone is here and I'm alone" sign is for abuse only.
+    result = lexicon_only.assess("انا بالبيت لحالي وبدي موت")
+    assert result["level"] == "high"
+
+
+@pytest.mark.parametrize("text", [
+    "3am nedros 3an el 7arb el ahliyye bel tarikh",   # حرب (war) is not هرب (flee)
+    "ana bajra7 7ali kel ma ez3al",                    # 7ali (myself) is not hala (now): high, not imminent
+])
+def test_exact_arabizi_words_do_not_borrow_a_7(level, text):
+    assert level(text) in ("none", "high")
+    assert level(text) != "imminent"
+
+
+@pytest.mark.parametrize("text", [
+    "شو يعني ابتزاز الكتروني؟ عملولنا ندوة عنه بالمدرسة",
+    "عندنا تمثيلية عن زواج القاصرات وأنا بمثل دور الجدة",
+    "قطتي خربشتني وايدي فيها خطوط حمرا",
+    "shu ya3ni sextortion? el ostaz 7aka 3anha",
+])
+def test_school_questions_plays_and_pets_are_not_disclosures(level, text):
+    assert level(text) == "none"
+
+
+def test_how_i_am_is_not_a_school_question(level):
+    # "كيف" ("how are you") no longer makes a school-question idiom: the disclosure after it counts.
+    assert level("ما حدا بيسألني كيف حالي وصرت فكر بالانتحار كل ليلة") == "high"

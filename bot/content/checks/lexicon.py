@@ -114,7 +114,8 @@ def check_lexicon_examples(content: Content) -> List[Problem]:
 
 
 def check_modifier_examples(content: Content) -> List[Problem]:
-    """Idiom examples end at level none, negation examples below high, escalation cues match their examples."""
+    """Idiom examples end at level none, negation examples below high, escalation cues and emergency signs match
+    their examples."""
     from bot.safety.lexicon import search_any
     from bot.safety.levels import HIGH, NONE, rank
     from bot.safety.text import PreparedText
@@ -128,6 +129,7 @@ def check_modifier_examples(content: Content) -> List[Problem]:
         "idioms": {cue.pattern: cue for cue in probe.modifiers.idioms},
         "negations": {cue.pattern: cue for cue in probe.modifiers.negations},
         "escalation": {cue.pattern: cue for cue in probe.modifiers.escalation_cues},
+        "emergency": {cue.pattern: cue for cue in probe.modifiers.emergency_cues},
     }
     problems: List[Problem] = []
     for item in content.modifier_examples:
@@ -139,7 +141,9 @@ def check_modifier_examples(content: Content) -> List[Problem]:
         matches = bool(search_any(cue.compiled, prepared))
         level = probe.detect(item.example).level
         if not matches:
-            message = f'The {item.kind[:-1] if item.kind != "escalation" else "escalation cue"} "{item.pattern}" ' \
+            what = {"idioms": "idiom", "negations": "negation", "escalation": "escalation cue",
+                    "emergency": "emergency sign"}[item.kind]
+            message = f'The {what} "{item.pattern}" ' \
                       f'does not match its own example "{item.example}".'
             hint = "Change the pattern so it covers the example, or correct the example."
             severity = WARNING if item.kind == "idioms" else ERROR  # an idiom that misses only lowers nothing
