@@ -172,3 +172,15 @@ def test_school_questions_plays_and_pets_are_not_disclosures(level, text):
 def test_how_i_am_is_not_a_school_question(level):
     # "كيف" ("how are you") no longer makes a school-question idiom: the disclosure after it counts.
     assert level("ما حدا بيسألني كيف حالي وصرت فكر بالانتحار كل ليلة") == "high"
+
+
+@pytest.mark.parametrize("text", [
+    "my piano teacher puts his hand on my thigh and says its our little secret",
+    "el coach bi7ot ido 3ala fa5di w bey2olli sirr",
+])
+def test_an_adults_hand_on_the_childs_leg_with_secrecy_is_high(level, text):
+    assert level(text) == "high"
+
+
+def test_a_parents_hand_on_the_knee_is_not_abuse(level):
+    assert level("my mum put her hand on my knee and said good luck before the exam") == "none"
