@@ -146,13 +146,15 @@ class Assessor:
         for item in evidence:
             if item["category"] is None:
                 item["category"] = categories[0] if categories else None
-        if level == HIGH:
-            # Already high, and the child's body is in danger now ("can't breathe", "tied me up"): imminent.
-            for pattern, span in self.modifiers.emergency_signs(prepared, modified.idiom_spans, categories)[:1]:
-                evidence.append({"detector": "emergency", "category": IMMEDIATE_DANGER, "level": IMMINENT,
-                                 "pattern": pattern, "matched": prepared.excerpt(span), "score": 1.0})
-                level = IMMINENT
-                categories = categories + [IMMEDIATE_DANGER] if IMMEDIATE_DANGER not in categories else categories
+        # Already high, and the child's body is in danger now ("can't breathe", "tied me up"): imminent.
+        sign = self.modifiers.emergency_sign(prepared, modified.idiom_spans, categories) if level == HIGH else None
+        if sign is not None:
+            pattern, span = sign
+            evidence.append({"detector": "emergency", "category": IMMEDIATE_DANGER, "level": IMMINENT,
+                             "pattern": pattern, "matched": prepared.excerpt(span), "score": 1.0})
+            level = IMMINENT
+            if IMMEDIATE_DANGER not in categories:
+                categories = categories + [IMMEDIATE_DANGER]
         return {"level": level, "categories": categories, "evidence": evidence,
                 "original_intent": intent.get("name"), "language": language}
 

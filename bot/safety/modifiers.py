@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, Iterable, List, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 from bot.safety.levels import HIGH, IMMINENT, LOW, MEDIUM, NONE
 from bot.safety.arabizi import skeleton_view
@@ -102,28 +102,19 @@ class Modifiers:
         candidates = [h for h in hits if h.level == HIGH and h.modifier is None
                       and h.category in self.escalation_categories]
         if candidates:
-            for cue in self.escalation_cues:
-                for span in search_any(cue.compiled, prepared):
-                    if not any(_contains(idiom, span) for idiom in idiom_spans):
-                        escalation_cues.append((cue.pattern, span))
+            escalation_cues = list(_cue_spans(self.escalation_cues, prepared, idiom_spans))
             if escalation_cues:
                 for hit in candidates:
                     hit.level, hit.modifier = IMMINENT, "escalation"
         return ModifierResult(idiom_spans, negation_spans, escalation_cues, set_aside)
 
-    def emergency_signs(self, prepared: PreparedText, idiom_spans: List[Span],
-                        categories: Iterable[str] = ()) -> List[Tuple[str, Span]]:
-        """(pattern, span) of every emergency sign in the message that is not part of an idiom and that applies to
-        one of the message's `categories` (a sign without `categories` applies to all)."""
+    def emergency_sign(self, prepared: PreparedText, idiom_spans: List[Span],
+                       categories: Iterable[str] = ()) -> Optional[Tuple[str, Span]]:
+        """(pattern, span) of the first emergency sign in the message that is not part of an idiom and that applies
+        to one of the message's `categories` (a sign without `categories` applies to all); None if there is none."""
         present = set(categories)
-        return [
-            (cue.pattern, span)
-            for cue in self.emergency_cues
-            if not cue.categories or present & set(cue.categories)
-            if not (cue.unless and search_any(cue.unless, prepared))
-            for span in search_any(cue.compiled, prepared)
-            if not any(_contains(idiom, span) for idiom in idiom_spans)
-        ]
+        cues = [cue for cue in self.emergency_cues if not cue.categories or present & set(cue.categories)]
+        return next(_cue_spans(cues, prepared, idiom_spans), None)
 
     def _negation_before(self, prepared: PreparedText, first_token: int):
         """The token span of a negation cue that ends right before `first_token`, if there is one."""
@@ -141,6 +132,16 @@ class Modifiers:
             if view and regex.search(view):
                 return (max(first_token - 1, 0), first_token)
         return None
+
+
+def _cue_spans(cues: List[Cue], prepared: PreparedText, idiom_spans: List[Span]) -> Iterator[Tuple[str, Span]]:
+    """(pattern, span) of each match of `cues` that no `unless` switches off and no idiom covers, lazily."""
+    for cue in cues:
+        if cue.unless and search_any(cue.unless, prepared):
+            continue
+        for span in search_any(cue.compiled, prepared):
+            if not any(_contains(idiom, span) for idiom in idiom_spans):
+                yield cue.pattern, span
 
 
 def _contains(outer: Span, inner: Span) -> bool:

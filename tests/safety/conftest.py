@@ -20,6 +20,13 @@ class NoRiskClassifier:
         return "none", 0.0, {"none": 1.0, "low": 0.0, "medium": 0.0, "high": 0.0, "imminent": 0.0}
 
 
+class HighClassifier:
+    """A classifier stub that rates every message high, as the learned detector does for unlisted phrasings."""
+
+    def assess(self, normalized_text: str):
+        return "high", 0.9, {"none": 0.05, "low": 0.0, "medium": 0.05, "high": 0.9, "imminent": 0.0}
+
+
 @pytest.fixture(scope="session")
 def lexicon_data() -> dict:
     return read_lexicon_data(SAFETY_DIR)

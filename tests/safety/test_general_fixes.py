@@ -5,6 +5,8 @@ import pytest
 
 from bot.safety.arabizi import skeleton
 
+from tests.safety.conftest import HighClassifier
+
 
 def test_a_written_th_is_not_the_t7_of_ente7ar():
     assert skeleton("enthar") != skeleton("ente7ar")
@@ -99,13 +101,6 @@ def test_first_aid_and_a_single_pill_are_not_attempts(level, text):
 
 
 # ----- Session 6: emergency signs, exact Arabizi words, school questions, plays and pets ---------------------------
-class HighClassifier:
-    """A classifier stub that rates every message high, as the learned detector does for unlisted phrasings."""
-
-    def assess(self, normalized_text: str):
-        return "high", 0.9, {"none": 0.05, "low": 0.0, "medium": 0.05, "high": 0.9, "imminent": 0.0}
-
-
 @pytest.fixture(scope="module")
 def classifier_high(lexicon_data):
     from bot.safety.assessment import Assessor
