@@ -85,16 +85,29 @@ def test_the_classifier_does_not_read_idioms(lexicon_data):
     assert seen == []  # nothing left once the idiom is set aside
 
 
-def test_diet_counts_only_when_confident_and_corroborated(lexicon_data):
-    class MediumishClassifier:
+def _fixed_classifier(level, medium, high):
+    class FixedClassifier:
         def assess(self, normalized_text):
-            return "low", 0.6, {"none": 0.4, "low": 0.3, "medium": 0.2, "high": 0.1, "imminent": 0.0}
+            rest = 1.0 - medium - high
+            return level, medium + high, {"none": rest / 2, "low": rest / 2, "medium": medium, "high": high,
+                                          "imminent": 0.0}
+    return FixedClassifier()
 
-    assessor = Assessor.from_lexicon_data(lexicon_data, MediumishClassifier())
-    confident = assessor.assess("something vague", intent={"name": "risk_imminent", "confidence": 0.97})
-    unsure = assessor.assess("something vague", intent={"name": "risk_imminent", "confidence": 0.6})
+
+def test_diet_counts_only_when_confident_and_corroborated(lexicon_data):
+    leaning = Assessor.from_lexicon_data(lexicon_data, _fixed_classifier("medium", 0.45, 0.1))   # P(medium+) 0.55
+    confident = leaning.assess("something vague", intent={"name": "risk_imminent", "confidence": 0.97})
+    unsure = leaning.assess("something vague", intent={"name": "risk_imminent", "confidence": 0.6})
     assert confident["level"] == "high"  # DIET is capped at high: it is not calibrated
-    assert unsure["level"] == "low"
+    assert unsure["level"] == "medium"
+
+
+def test_diet_needs_the_classifier_to_lean_towards_risk(lexicon_data):
+    # A confident DIET intent with a classifier that gives medium or above only 0.3 does not count.
+    doubtful = Assessor.from_lexicon_data(lexicon_data, _fixed_classifier("low", 0.2, 0.1))
+    result = doubtful.assess("something vague", intent={"name": "risk_high", "confidence": 0.98})
+    assert result["level"] == "low"
+    assert not any(item["detector"] == "diet" for item in result["evidence"])
 
 
 def test_a_trained_classifier_catches_risk_the_lexicon_has_no_words_for(assessor):

@@ -179,3 +179,79 @@ def test_an_adults_hand_on_the_childs_leg_with_secrecy_is_high(level, text):
 
 def test_a_parents_hand_on_the_knee_is_not_abuse(level):
     assert level("my mum put her hand on my knee and said good luck before the exam") == "none"
+
+
+# ----- Session 7: concepts from blind set I's errors, tested on new phrasings ---------------------------------------
+@pytest.mark.parametrize("text", [
+    "bdi nam w ma2oumsh abadan",                             # one-word Arabizi "and not wake up"
+    "abi anam w ma a9a7i, ta3abt",                           # Gulf a9a7a (أصحى)
+    "o5ti tgool tabi tmoot",                                 # Gulf third person: y/t + abi
+    "تعبت من كل شي وقررت اريحهم مني",                        # relieving the family of me
+    "ma7ada ra7 yefta2edni law mt",                          # nobody would miss me if I died (Arabizi)
+    "i bite my wrist till it bleeds when im stressed",
+    "my stepdad pressed my hand on the hot iron because i lied",
+    "خالتي حطت ايدي على النار لاني كسرت الصحن",
+    "زوج امي يربطني في الكرسي لما اغلط",
+    "el driver byilmis fa5di kil yom w y2olli la t2oul la 7ada",
+    "ra7 ashrad mn el bait w ma7ad ra7 yla2ini",
+])
+def test_new_phrasings_of_known_risks_are_high(level, text):
+    assert level(text) in ("high", "imminent"), text
+
+
+@pytest.mark.parametrize("text", [
+    "زوج امي طالع على الدرج ومعاه العصا، وانا مخبية",         # a carer coming now with a stick
+    "my dad is coming to my room with the belt",
+    "jai pris toutes les cachets de ma grand-mère",        # French overdose
+    "on m'a enfermée dans le garage",
+    "tuht fel mall w fi ra2el masekni men eidi w bado ya5edni",
+])
+def test_danger_now_is_imminent(level, text):
+    assert level(text) == "imminent", text
+
+
+@pytest.mark.parametrize("text", [
+    "hrabt w daba kayn wa7ed kaytba3ni f zan9a",            # a message the classifier rated high + being followed
+    "tl3t mn el beit w fi wa7ed la7e2ni mn sa3a",
+])
+def test_being_followed_makes_a_high_message_imminent(classifier_high, text):
+    result = classifier_high.assess(text)
+    assert result["level"] == "imminent"
+    assert any(item["detector"] == "emergency" for item in result["evidence"])
+
+
+@pytest.mark.parametrize("text", [
+    "a guy was following me on instagram and i blocked him lol",
+    "في بنت بتتابعني على التيك توك وبتعلق على كل فيديو 😂",
+])
+def test_being_followed_online_is_not_danger(level, text):
+    assert level(text) in ("none", "low", "medium")
+
+
+@pytest.mark.parametrize("text", [
+    "ana ta3bana awi mn el mozakra",                       # ta3bana (tired) is not tab3ni (following me)
+    "el mo3allem da5alni el fasl w 2alli a2ra",            # da5alni (let me in) is not a carer arriving
+])
+def test_short_arabizi_words_are_not_emergency_signs(classifier_high, text):
+    assert classifier_high.assess(text)["level"] == "high"   # the stub's high, not raised to imminent
+
+
+@pytest.mark.parametrize("text", [
+    "استاذ الفيزياء رح يموتني بالامتحانات 😩",
+    "سكرت عحالي الباب لخلص المسلسل",
+    "قفلت باب اوضتي بالمفتاح عشان اذاكر بهدوء",
+    "عملنا مسرحية عن ولد هرب من البيت وانا كنت الأب",
+    "how do you say تحرش in english? for my vocab list",
+    "بنلعب استغماية وانا متخبي تحت السرير",
+    "بالروبلوكس علقت بالسجن تبع اللعبة، كيف بطلع؟",
+])
+def test_hyperbole_own_door_plays_words_and_games_are_not_disclosures(level, text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "قفلت باب غرفتي بالمفتاح عشان ابوي سكران ويضرب",          # locking oneself in from fear stays a risk
+    "بنلعب غميضة بس بجد ابوي معصب وجاي ومعه الحزام",
+])
+def test_fear_switches_the_own_door_and_game_idioms_off(level, text):
+    assert level(text) in ("high", "imminent"), text
