@@ -332,6 +332,11 @@ class Compiler:
                 # Marked exact (=word), or too short to match loosely ("ma", "7a", "3a"): match the word as
                 # written, in the raw half.
                 return f"(?<![^ ])[a-z]*/{re.escape(raw_form(literal))}(?![^ ])"
+            if literal is not None and not skel and not raw_form(literal):
+                # An emoji or punctuation has no Arabizi form: compiled to nothing, it would make its group
+                # optional ("{😂|lol}" would match without either).
+                raise PatternError(f"{literal!r} has no Latin letters or digits, so it cannot be an Arabizi word; "
+                                   "write emoji in their own pattern")
             # Two consonants ("mt", "hs") plus a clitic would match English words ("this" = t+hs): no clitics.
             short_skeleton = literal is not None and len(skel) < 3
             # ع and ء vanish from the skeleton, so a short word written with 3 or 2 collides with everyday words:

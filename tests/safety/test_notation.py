@@ -67,6 +67,13 @@ def test_a_cue_mixing_arabic_and_latin_is_refused():
         compile_any_mode(Compiler({}), "{lol|ههه} ... dead")
 
 
+def test_an_emoji_in_an_arabizi_pattern_is_refused():
+    # Compiled to nothing, "😂" made its group optional: "{😂|lol}" matched messages with neither.
+    with pytest.raises(PatternError):
+        Compiler({}).compile("bey2ol ... {😂|lol}", "arabizi")
+    assert not matches("bey2ol ... {lol|hhhh}", "arabizi", "w bey2ol law hrabt hay2tlny")
+
+
 def test_a_short_arabizi_word_written_with_3_or_2_needs_that_letter_in_the_message():
     # ع and ء vanish from the skeleton: a3ish (أعيش) would be shi (شي), ba2ta3 (بقطع) bayt (بيت).
     assert matches("a3ish", "arabizi", "3ish")
