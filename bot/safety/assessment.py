@@ -44,10 +44,11 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 class DietPolicy:
     """When DIET's (uncalibrated) risk intent counts as evidence: confident, corroborated, capped.
 
-    Corroborated means the calibrated classifier itself puts at least even odds on medium or above. On the 5,788
-    evaluation messages of session 7, DIET alone lifted 5 messages to high: 3 harmless ones (a burnt cake, a
-    kitchen knife, a sister's hoodie joke), 1 medium and 1 true imminent. At 0.5 two of the harmless ones are no
-    longer lifted and the imminent one still is (it had 0.67); at the former 0.15 all five were.
+    Corroborated means the n-gram classifier itself (bot/safety/classifier.py, balanced-prior probabilities) puts at
+    least even odds on medium or above. On the 5,788 evaluation messages of session 7, DIET alone lifted 5
+    messages to high: 3 harmless ones (a burnt cake, a kitchen knife, a sister's hoodie joke), 1 medium and 1 true
+    imminent. At 0.5 two of the harmless ones are no longer lifted and the imminent one still is (it had 0.67); at
+    the former 0.15 all five were.
     """
 
     min_confidence: float = 0.9
