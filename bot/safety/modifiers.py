@@ -80,12 +80,11 @@ class Modifiers:
 
     def apply(self, prepared: PreparedText, hits: List[Hit]) -> ModifierResult:
         """Lower or raise hit levels in place; return the spans found."""
-        idiom_spans = [
-            span
-            for cue in self.idioms
-            if not (cue.unless and search_any(cue.unless, prepared))
-            for span in search_any(cue.compiled, prepared)
-        ]
+        idiom_spans: List[Span] = []
+        for cue in self.idioms:
+            spans = search_any(cue.compiled, prepared)  # the idiom first: its `unless` only matters if it is there
+            if spans and not (cue.unless and search_any(cue.unless, prepared)):
+                idiom_spans.extend(spans)
         negation_spans: List[Span] = []
         set_aside: List[Span] = list(idiom_spans)
         for hit in hits:
@@ -137,10 +136,10 @@ class Modifiers:
 def _cue_spans(cues: List[Cue], prepared: PreparedText, idiom_spans: List[Span]) -> Iterator[Tuple[str, Span]]:
     """(pattern, span) of each match of `cues` that no `unless` switches off and no idiom covers, lazily."""
     for cue in cues:
-        if cue.unless and search_any(cue.unless, prepared):
-            continue
-        for span in search_any(cue.compiled, prepared):
-            if not any(_contains(idiom, span) for idiom in idiom_spans):
+        spans = [span for span in search_any(cue.compiled, prepared)
+                 if not any(_contains(idiom, span) for idiom in idiom_spans)]
+        if spans and not (cue.unless and search_any(cue.unless, prepared)):
+            for span in spans:
                 yield cue.pattern, span
 
 

@@ -38,6 +38,7 @@ class PreparedText:
     has_latin: bool = False
     has_other: bool = False  # emoji and other symbols
     plainly_english: bool = False  # English words and no sign of Arabizi: Arabizi patterns are not tried
+    _keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str, normalized: Optional[str] = None) -> "PreparedText":
@@ -68,6 +69,16 @@ class PreparedText:
         if mode == EMOJI:
             return self.normalized if self.has_other else ""
         raise ValueError(mode)
+
+    def keys(self, mode: str) -> frozenset:
+        """Every character and every two-character string of view(mode), once per message: the lexicon's
+        prefilter looks up a trigger only when its first two characters occur (bot.safety.lexicon.TriggerSet)."""
+        keys = self._keys.get(mode)
+        if keys is None:
+            view = self.view(mode)
+            keys = frozenset(view) | frozenset(view[i : i + 2] for i in range(len(view) - 1))
+            self._keys[mode] = keys
+        return keys
 
     def token_span(self, mode: str, start: int, end: int) -> Span:
         """Convert a character range found in view(mode) to a token range."""

@@ -92,3 +92,41 @@ def test_plan_means_time_and_present_danger_are_imminent(level, text):
 ])
 def test_ordinary_messages_are_not_alarms(level, text):
     assert level(text) in ("none", "low", "medium"), text
+
+
+def test_the_keyed_trigger_prefilter_picks_exactly_the_entries_a_full_scan_would(lexicon_data):
+    """Lexicon.candidates files triggers under their first two characters; it must choose the same entries as
+    testing every trigger of every entry against the message (the prefilter may only save time)."""
+    import yaml
+
+    from bot.safety.lexicon import Lexicon, _other_groups
+    from bot.safety.notation import MODES, TriggerFinder
+    from bot.safety.text import PreparedText
+
+    lexicon = Lexicon(lexicon_data)
+    finder = TriggerFinder(lexicon.compiler)
+    plan = []
+    for entry in lexicon.entries:
+        triggers = finder.of(entry.pattern, entry.language)
+        plan.append((entry, triggers, _other_groups(finder.groups(entry.pattern, entry.language), triggers)))
+    messages = [m["text"] for m in yaml.safe_load((SAFETY_DIR / "evaluation" / "dev_set.yml").read_text("utf-8"))["messages"]]
+    messages += ["", "a", "😂", "x😭y", "بدي موت", "ana ta3bana", "I'M DONE 🔪"]
+    checked = 0
+    for text in messages:
+        prepared = PreparedText.from_text(text)
+        full_scan = set()
+        for mode in MODES:
+            view = prepared.view(mode)
+            if not view:
+                continue
+            for entry, triggers, others in plan:
+                if entry.language != mode:
+                    continue
+                if triggers is not None and not any(trigger in view for trigger in triggers):
+                    continue
+                if all(any(trigger in view for trigger in group) for group in others):
+                    full_scan.add((mode, entry.pattern, entry.source))
+        keyed = {(mode, entry.pattern, entry.source) for mode, entry in lexicon.candidates(prepared)}
+        assert keyed == full_scan, text
+        checked += len(full_scan)
+    assert checked > 1000  # the comparison saw real candidates, not only empty sets
