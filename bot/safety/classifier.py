@@ -37,7 +37,11 @@ RISK_INTENT_LEVELS = {"risk_imminent": IMMINENT, "risk_high": HIGH, "risk_medium
 # Medium 0.4 -> 0.5: with the classifier's new medium examples, 0.4 sent 43 of 1067 ordinary held-out NLU
 # messages to the risk path and rated 12% of low/none evaluation messages medium or above; 0.5 gives 28 and
 # 9.2% for medium recall 0.924 -> 0.898. ("Nobody cares about me" still rates medium, and is offered a person.)
-DEFAULT_THRESHOLDS = {IMMINENT: 0.35, HIGH: 0.6, MEDIUM: 0.5, LOW: 0.5}
+# High 0.6 -> 0.55 (session 8), after hard_negatives_everyday_scenes.yml was added: with the combined lexicon and
+# classifier on blind sets A-K (5,500 messages, 2,415 high+, 1,698 none), 0.55 misses 19 high+ messages and
+# raises 48 false alarms; 0.6 misses 23 and raises 41; 0.5 misses 15 and raises 59 (the classifier thresholds
+# alone are not what keeps false alarms high: at 0.8 set K still had 8.7%, from the lexicon's side).
+DEFAULT_THRESHOLDS = {IMMINENT: 0.35, HIGH: 0.55, MEDIUM: 0.5, LOW: 0.5}
 
 
 def level_for_intent(intent: Optional[str]) -> str:

@@ -255,3 +255,40 @@ def test_hyperbole_own_door_plays_words_and_games_are_not_disclosures(level, tex
 ])
 def test_fear_switches_the_own_door_and_game_idioms_off(level, text):
     assert level(text) in ("high", "imminent"), text
+
+
+@pytest.mark.parametrize("text", [
+    "ابغى اهرب من تنظيف المطبخ اليوم 😩",                      # escaping a chore, not running away from home
+    "نفسي اهرب من درس البيانو بكرا",
+    "bghit nhreb men l7ammam dyal rmdan",
+    "i just want to escape from this boring chemistry lesson lol",
+    "المعلمة بتسمعلنا جدول الضرب بكرا وانا ما حفظت السبعة",   # ضرب as multiplication
+    "سكرت الباب على اختي الصغيرة مقلب وفتحتلها بعد ثواني 😂",  # the child's own prank on a sibling
+    "lesh fi nas bya3mlo suicide? 3anna ba7s bel falsafe",      # a research question with an English word
+    "الدكتورة قالت لازم اكمل الدوا كامل حتى لو تحسنت",           # a prescribed course of medicine
+])
+def test_chores_times_tables_sibling_pranks_and_questions_are_not_disclosures(level, text):
+    assert level(text) == "none", text
+
+
+@pytest.mark.parametrize("text", [
+    "بدي اهرب من البيت الليلة",                                  # home: the runaway match stands
+    "ابغى اهرب من المطبخ لان ابوي يضربني فيه",                  # hit: the chore idiom is off
+    "i want to escape from my stepdad, he scares me",
+    "الاستاذ ضربني لاني غلطت بجدول الضرب",                      # the teacher hit the child
+    "سكروا الباب على اختي بالحمام من الصبح وهي عم تبكي",
+])
+def test_home_family_fear_and_hitting_keep_the_risk(level, text):
+    assert level(text) in ("high", "imminent"), text
+
+
+@pytest.mark.parametrize("text", [
+    "عندي حبوب امي وهبلعها كلها مرة وحدة",                      # the spoken future written into the verb
+    "ma3i el 7boob w bashrabhom kollhom",
+])
+def test_swallowing_the_whole_box_in_the_spoken_future_is_high(level, text):
+    assert level(text) in ("high", "imminent"), text
+
+
+def test_pills_in_hand_now_with_the_spoken_future_is_imminent(level):
+    assert level("الحبوب بيدي الحين وبشربها كلها") == "imminent"
