@@ -12,7 +12,7 @@ in any text it matches (bot.safety.notation.TriggerFinder); per message, the pre
 whose regex is worth running. A pattern of several required parts ("{@carer_ar} ... {@hit_ar}") runs only when
 a trigger of every part is present: those gap patterns were the costliest regexes, run on a third of all
 messages because "هو" alone unlocked them. Triggers are filed under their first two characters (TriggerSet,
-TriggerIndex), so a message only has its substring tested for triggers whose first two characters it contains:
+and Lexicon's per-mode key index), so a message is tested only for triggers whose first two characters it contains:
 a set intersection instead of some thousand substring tests per message.
 """
 from __future__ import annotations
