@@ -292,3 +292,25 @@ def test_swallowing_the_whole_box_in_the_spoken_future_is_high(level, text):
 
 def test_pills_in_hand_now_with_the_spoken_future_is_imminent(level):
     assert level("الحبوب بيدي الحين وبشربها كلها") == "imminent"
+
+
+@pytest.mark.parametrize("text", [
+    "ra7 yerja3 baba mn el safra ba3d shahr",                 # ra7 (will) is not rah (he is): no one arriving now
+    "jra7t eidi shway w ana b2asher el batata",               # a kitchen cut in Arabizi
+    "الامتحان رح يموتني والله 😩",                              # "it will kill me" is not the child dying
+    "3andi presentation 3an el tanammor bokra",              # a school project in Arabizi
+    "بكتب قصة عن ولد هرب من البيت وصار قبطان سفينة",           # writing a story
+    "o5ti el kbire 5atabouha w kteer mabsouta",              # an adult sister's engagement
+])
+def test_more_everyday_messages_are_not_disclosures(level, text):
+    assert level(text) in ("none", "low"), text
+
+
+@pytest.mark.parametrize("text", [
+    "sa7bti 2aletli el mudarreb byelmesha ba3d el tamrin",   # a friend touched by a coach (Arabizi)
+    "o5ti el zghire 5atabouha la zalame ad baba",            # a little sister engaged to an older man
+    "i just want to sleep وما اصحى ابدا",                      # never waking up, after an English opening
+    "y a le feu dans l'immeuble w ana wa7di",                # fire, in French
+])
+def test_more_disclosures_are_high(level, text):
+    assert level(text) in ("high", "imminent"), text
