@@ -194,6 +194,12 @@ def test_a_parents_hand_on_the_knee_is_not_abuse(level):
     "زوج امي يربطني في الكرسي لما اغلط",
     "el driver byilmis fa5di kil yom w y2olli la t2oul la 7ada",
     "ra7 ashrad mn el bait w ma7ad ra7 yla2ini",
+    "عندي حبوب امي وهبلعها كلها مرة وحدة",                      # the spoken future written into the verb
+    "ma3i el 7boob w bashrabhom kollhom",
+    "sa7bti 2aletli el mudarreb byelmesha ba3d el tamrin",   # a friend touched by a coach (Arabizi)
+    "o5ti el zghire 5atabouha la zalame ad baba",            # a little sister engaged to an older man
+    "i just want to sleep وما اصحى ابدا",                      # never waking up, after an English opening
+    "y a le feu dans l'immeuble w ana wa7di",                # fire, in French
 ])
 def test_new_phrasings_of_known_risks_are_high(level, text):
     assert level(text) in ("high", "imminent"), text
@@ -282,14 +288,6 @@ def test_home_family_fear_and_hitting_keep_the_risk(level, text):
     assert level(text) in ("high", "imminent"), text
 
 
-@pytest.mark.parametrize("text", [
-    "عندي حبوب امي وهبلعها كلها مرة وحدة",                      # the spoken future written into the verb
-    "ma3i el 7boob w bashrabhom kollhom",
-])
-def test_swallowing_the_whole_box_in_the_spoken_future_is_high(level, text):
-    assert level(text) in ("high", "imminent"), text
-
-
 def test_pills_in_hand_now_with_the_spoken_future_is_imminent(level):
     assert level("الحبوب بيدي الحين وبشربها كلها") == "imminent"
 
@@ -304,13 +302,3 @@ def test_pills_in_hand_now_with_the_spoken_future_is_imminent(level):
 ])
 def test_more_everyday_messages_are_not_disclosures(level, text):
     assert level(text) in ("none", "low"), text
-
-
-@pytest.mark.parametrize("text", [
-    "sa7bti 2aletli el mudarreb byelmesha ba3d el tamrin",   # a friend touched by a coach (Arabizi)
-    "o5ti el zghire 5atabouha la zalame ad baba",            # a little sister engaged to an older man
-    "i just want to sleep وما اصحى ابدا",                      # never waking up, after an English opening
-    "y a le feu dans l'immeuble w ana wa7di",                # fire, in French
-])
-def test_more_disclosures_are_high(level, text):
-    assert level(text) in ("high", "imminent"), text
