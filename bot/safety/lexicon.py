@@ -112,19 +112,19 @@ def _key(trigger: str) -> str:
 class TriggerSet:
     """Literal strings of which at least one must occur in a view, filed under their first two characters."""
 
-    __slots__ = ("triggers", "keys", "_by_key")
+    __slots__ = ("keys", "_by_key", "_always")
 
     def __init__(self, triggers: frozenset):
-        self.triggers = frozenset(triggers)
         by_key: Dict[str, List[str]] = {}
-        for trigger in self.triggers:
+        for trigger in set(triggers):
             by_key.setdefault(_key(trigger), []).append(trigger)
         self._by_key = {key: tuple(items) for key, items in by_key.items()}
         self.keys = frozenset(self._by_key)
+        self._always = "" in self.keys  # an empty trigger occurs in every view
 
     def present(self, view: str, view_keys: frozenset) -> bool:
         """Whether one of the triggers occurs in `view` (`view_keys`: PreparedText.keys of that view)."""
-        if "" in self.keys:
+        if self._always:
             return True
         if self.keys.isdisjoint(view_keys):
             return False
